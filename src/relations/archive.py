@@ -1,0 +1,222 @@
+"""The JSON Lines archive: the single source of truth, never left half-written.
+
+Appends write each record as one whole line and fsync before success is
+reported; a line torn by a crash is cut off (and kept beside the archive as
+`*.torn`) by the next writer; rewrites go through a temporary file and an
+atomic rename; a lock file serialises writers while readers never block.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import orjson
+
+from relations.errors import ArchiveError
+from relations.record import validate
+
+Warn = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def dumps(rec: dict) -> bytes:
+    return orjson.dumps(rec) + b"\n"
+
+
+class Archive:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.torn_path = self.path.with_name(self.path.name + ".torn")
+
+    # reading ------------------------------------------------------------
+
+    def lines(self, warn: Warn = _noop) -> Iterator[tuple[int, int, bytes]]:
+        """(line number, byte offset, raw line) for every complete line."""
+        if not self.path.exists():
+            return
+        if self.path.is_dir():
+            raise ArchiveError(f"{self.path}: is a folder, not an archive file")
+        try:
+            fh = open(self.path, "rb")
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot read ({exc.strerror})") from None
+        with fh:
+            offset = 0
+            for n, line in enumerate(fh, 1):
+                if not line.endswith(b"\n"):
+                    warn(f"{self.path.name}:{n}: incomplete last line ignored (an interrupted write; the next ingest repairs it)")
+                    return
+                yield n, offset, line
+                offset += len(line)
+
+    def records(self, warn: Warn = _noop) -> Iterator[dict]:
+        """Every readable record; a bad line is skipped with one warning naming it."""
+        for n, _, line in self.lines(warn):
+            if not line.strip():
+                continue
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                warn(f"{self.path.name}:{n}: skipped: not valid JSON")
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+                warn(f"{self.path.name}:{n}: skipped: not a record")
+                continue
+            yield rec
+
+    def check(self) -> list[str]:
+        """Every problem in the archive, as `archive.jsonl:LINE: reason`."""
+        problems, seen = [], {}
+        for n, _, line in self.lines(lambda m: problems.append(m)):
+            if not line.strip():
+                problems.append(f"{self.path.name}:{n}: empty line")
+                continue
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                problems.append(f"{self.path.name}:{n}: not valid JSON ({str(exc).split(':')[0]})")
+                continue
+            for p in validate(rec):
+                problems.append(f"{self.path.name}:{n}: {p}")
+            rid = rec.get("id") if isinstance(rec, dict) else None
+            if isinstance(rid, str):
+                if rid in seen:
+                    problems.append(f"{self.path.name}:{n}: id {rid} already on line {seen[rid]}")
+                else:
+                    seen[rid] = n
+        return problems
+
+    def ids(self, warn: Warn = _noop) -> set[str]:
+        return {r["id"] for r in self.records(warn)}
+
+    # writing ------------------------------------------------------------
+
+    def _check_folder(self) -> None:
+        folder = self.path.parent
+        if not folder.exists():
+            raise ArchiveError(f"{self.path}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise ArchiveError(f"{self.path}: the folder {folder} is not writable")
+
+    @contextmanager
+    def writing(self, timeout: float = 30.0, notify: Warn = _noop, warn: Warn = _noop):
+        """Hold the writers' lock (waiting up to `timeout` seconds), with a repaired tail."""
+        self._check_folder()
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ArchiveError(f"{self.lock_path}: cannot create the lock file ({exc.strerror})") from None
+        try:
+            deadline = time.monotonic() + timeout
+            told = False
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if not told:
+                        notify(f"waiting for another process writing {self.path.name} (up to {timeout:.0f} s)")
+                        told = True
+                    if time.monotonic() >= deadline:
+                        raise ArchiveError(f"{self.path}: another process is still writing after {timeout:.0f} s; try again later") from None
+                    time.sleep(0.05)
+            self.repair_tail(warn)
+            yield self
+        finally:
+            os.close(fd)
+
+    def repair_tail(self, warn: Warn = _noop) -> None:
+        """Cut a partial last line left by a crash, keeping it in `*.torn`."""
+        if not self.path.exists():
+            return
+        with open(self.path, "rb+") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            if size == 0:
+                return
+            fh.seek(size - 1)
+            if fh.read(1) == b"\n":
+                return
+            # find the start of the partial line
+            pos = size
+            chunk = 65536
+            start = 0
+            while pos > 0:
+                step = min(chunk, pos)
+                pos -= step
+                fh.seek(pos)
+                data = fh.read(step)
+                i = data.rfind(b"\n")
+                if i >= 0:
+                    start = pos + i + 1
+                    break
+            fh.seek(start)
+            torn = fh.read()
+            with open(self.torn_path, "ab") as t:
+                t.write(torn + b"\n")
+                t.flush()
+                os.fsync(t.fileno())
+            fh.truncate(start)
+            fh.flush()
+            os.fsync(fh.fileno())
+        warn(f"{self.path.name}: cut an incomplete last line ({len(torn)} bytes) left by an interrupted write; saved in {self.torn_path.name}")
+
+    def append(self, records: Iterable[dict], on_written: Callable[[dict], None] | None = None) -> int:
+        """Append records, one whole line per write, and fsync before returning. Hold `writing()` around it."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
+        n = 0
+        try:
+            for rec in records:
+                line = dumps(rec)
+                written = os.write(fd, line)
+                if written != len(line):
+                    raise ArchiveError(f"{self.path}: short write (disk full?)")
+                n += 1
+                if on_written:
+                    on_written(rec)
+            os.fsync(fd)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
+        finally:
+            os.close(fd)
+        return n
+
+    def rewrite(self, records: Iterable[dict]) -> int:
+        """Replace the archive atomically: a temporary file, fsync, rename. Hold `writing()` around it."""
+        self._check_folder()
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        n = 0
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                for rec in records:
+                    fh.write(dumps(rec))
+                    n += 1
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            dfd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return n

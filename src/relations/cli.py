@@ -1,0 +1,251 @@
+"""The command line: parse options, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from relations import __version__
+from relations.errors import RelationsError
+
+DEFAULT_ARCHIVE = os.path.join("data", "archive.jsonl")
+FORMAT = click.Choice(["table", "json", "jsonl", "csv"])
+
+
+class Group(click.Group):
+    """Turns the project's own errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RelationsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+def _warn(msg: str) -> None:
+    from relations.output import visible
+
+    click.echo(f"warning: {visible(msg)}", err=True)
+
+
+def _kb(ctx):
+    from relations import knowledge
+
+    return knowledge.load(ctx.obj["dictionaries"])
+
+
+def _archive(ctx):
+    from relations.archive import Archive
+
+    return Archive(ctx.obj["archive"])
+
+
+def _records(ctx):
+    return _archive(ctx).records(_warn)
+
+
+def _fmt(fmt):
+    from relations.output import default_format
+
+    return fmt or default_format()
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="relations")
+@click.option("--archive", envvar="RELATIONS_ARCHIVE", default=DEFAULT_ARCHIVE, show_default=True,
+              type=click.Path(dir_okay=False), help="The JSON Lines archive (or set RELATIONS_ARCHIVE).")
+@click.option("--dictionaries", "dictionaries", multiple=True, type=click.Path(file_okay=False),
+              help="A folder of your own YAML dictionaries, layered on the shipped ones (repeatable).")
+@click.pass_context
+def main(ctx, archive, dictionaries):
+    """A news archive of relations between countries: articles in, records out, questions answered."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(archive=archive, dictionaries=tuple(dictionaries))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--date", "default_date", help="Publication date (YYYY-MM-DD) for files that state none.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse in this many processes.")
+@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.pass_context
+def ingest(ctx, paths, default_date, jobs, wait):
+    """Parse article files (or folders of *.txt, recursively) into the archive."""
+    from datetime import date
+
+    from relations.console import make_console
+    from relations.ingest import count_files, ingest as run
+    from relations.output import visible
+    from relations.query import check_date
+
+    if default_date:
+        check_date(default_date, "--date")
+        if len(default_date) != 10:
+            from relations.errors import QueryError
+
+            raise QueryError("--date needs a full day: YYYY-MM-DD")
+    kb_dirs = ctx.obj["dictionaries"]
+    _kb(ctx)  # a malformed dictionary fails here, once, before any file
+    err = make_console(stderr=True)
+    total = count_files(list(paths))
+    failures = []
+
+    def report(out):
+        if out.error:
+            failures.append(out.error)
+            err.print(f"[red]failed[/red] {visible(out.error)}", markup=True, highlight=False)
+
+    if total >= 20 and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as prog:
+            task = prog.add_task("parsing", total=total)
+
+            def progress(out):
+                report(out)
+                prog.advance(task)
+
+            summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
+                          today=date.today(), progress=progress, notify=_warn, timeout=wait)
+    else:
+        summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
+                      today=date.today(), progress=report, notify=_warn, timeout=wait)
+    for w in summary.warnings:
+        _warn(w)
+    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed")
+    if summary.failed:
+        ctx.exit(1)
+
+
+def _filters(f):
+    f = click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")(f)
+    f = click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD.")(f)
+    f = click.option("--topic", help="Only records with this topic id.")(f)
+    return f
+
+
+def _format(f):
+    return click.option("--format", "fmt", type=FORMAT, help="Output format (table on a terminal, else jsonl).")(f)
+
+
+@main.command(name="list")
+@_filters
+@click.option("--country", multiple=True, help="A country in any form (repeatable: all must be present).")
+@click.option("--actor", help="A person or organisation name (partial, accent-insensitive).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many records.")
+@_format
+@click.pass_context
+def list_(ctx, since, until, topic, country, actor, limit, fmt):
+    """Records, newest first."""
+    from relations import query
+    from relations.output import render
+
+    kb = _kb(ctx)
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    codes = query.resolve_countries(country, kb)
+    topic = query.resolve_topic(topic, kb)
+    recs = query.newest_first(query.select(_records(ctx), since=since, until=until, codes=codes, topic=topic,
+                                           actor=actor), limit)
+    rows = [{"id": r["id"], "date": r.get("date"), "event": (r.get("event") or {}).get("type"),
+             "parties": "–".join(r.get("parties") or []), "title": r.get("title"),
+             "topics": r.get("topics") or []} for r in recs]
+    render(rows, ["id", "date", "event", "parties", "title", "topics"], _fmt(fmt), records=recs)
+
+
+@main.command()
+@click.argument("record_id")
+@_format
+@click.pass_context
+def show(ctx, record_id, fmt):
+    """One record in full, by id or unique id prefix, with its evidence highlighted."""
+    from relations.query import find_record
+
+    rec = find_record(_records(ctx), record_id)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "json")
+    if fmt == "table":
+        from relations.console import make_console
+        from relations.show import render_record
+
+        render_record(rec, make_console())
+    else:
+        from relations.output import render
+
+        row = {k: rec.get(k) for k in ("id", "date", "agency", "dateline", "title", "parties", "topics")}
+        render([row], list(row), fmt, records=[rec] if fmt != "csv" else None)
+
+
+@main.command()
+@click.argument("country_a")
+@click.argument("country_b")
+@_filters
+@_format
+@click.pass_context
+def timeline(ctx, country_a, country_b, since, until, topic, fmt):
+    """The dated history between two countries, oldest first."""
+    from relations import query
+    from relations.output import render
+
+    kb = _kb(ctx)
+    a, b = query.resolve_countries([country_a, country_b], kb)
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    topic = query.resolve_topic(topic, kb)
+    entries = query.timeline(_records(ctx), a, b, since=since, until=until, topic=topic)
+    rows = [{**e, "what": e["what"], "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
+    title = f"{kb.country_name(a)} – {kb.country_name(b)}"
+    render(rows, ["date", "kind", "what", "place", "record"], _fmt(fmt), title=title, records=entries)
+
+
+@main.command(name="eval")
+@click.argument("gold_dirs", nargs=-1, required=True)
+@click.option("--details", is_flag=True, help="List every false positive and false negative per field.")
+@click.option("--per-file", is_flag=True, help="One row per article instead of the totals.")
+@click.option("--format", "fmt", type=FORMAT, help="Output format (table on a terminal, else jsonl).")
+@click.pass_context
+def eval_(ctx, gold_dirs, details, per_file, fmt):
+    """Score extraction against gold files (precision, recall, F1 per field)."""
+    from relations.evaluate import evaluate, file_f1, summarise
+    from relations.output import render
+
+    scores = evaluate(list(gold_dirs), _kb(ctx))
+    fmt = fmt or ("table" if sys.stdout.isatty() else "table")
+    if details:
+        rows = [{"file": s.name, **m} for s in scores for m in s.misses]
+        rows.sort(key=lambda r: (r["field"], r["kind"], r["file"]))
+        render(rows, ["field", "kind", "file", "value", "context"], fmt, title="Misses")
+        return
+    if per_file:
+        rows = [{"file": s.name, **file_f1(s)} for s in scores]
+        cols = ["file"] + sorted({k for r in rows for k in r if k != "file"})
+        render(rows, cols, fmt)
+        return
+    rows = summarise(scores)
+    render(rows, ["field", "precision", "recall", "f1", "n"], fmt,
+           title=f"Extraction quality on {len(scores)} articles")
+
+
+@main.command()
+@click.pass_context
+def check(ctx):
+    """Validate every line of the archive; print `archive.jsonl:LINE: reason` for each problem."""
+    arch = _archive(ctx)
+    if not arch.path.exists():
+        from relations.errors import ArchiveError
+
+        raise ArchiveError(f"{arch.path}: no such archive")
+    problems = arch.check()
+    for p in problems:
+        click.echo(p)
+    n = sum(1 for _ in arch.lines())
+    click.echo(f"{n} lines checked, {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    if problems:
+        ctx.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,17 @@
+"""The terminal: colour only on a terminal and never with NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def make_console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    tty = stream.isatty()
+    no_color = "NO_COLOR" in os.environ or not tty
+    return Console(file=stream, no_color=no_color, force_terminal=tty if tty else False,
+                   highlight=False, emoji=False, markup=True, color_system=None if no_color else "auto",
+                   width=None if tty else 120, soft_wrap=not tty)

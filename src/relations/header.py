@@ -1,0 +1,158 @@
+"""The article's own facts: publication date, agency credit, dateline, title."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from relations.dates import MONTHS, find_full_dates, parse_iso
+from relations.errors import ParseError
+from relations.text import fold, sentences
+
+HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
+_ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class Header:
+    date: str | None        # YYYY-MM-DD or YYYY-MM
+    body_start: int         # offset of the body in the raw text
+    how: str | None         # where the date came from
+
+
+def split_header(raw: str) -> Header:
+    """Read the leading ` date YYYY-MM-DD` line; an impossible date is a parse error."""
+    m = HEADER.match(raw)
+    if not m:
+        return Header(None, 0, None)
+    value = m.group(1)
+    iso = _ISO.match(value)
+    if not iso:
+        raise ParseError(f"header date '{value}' is not YYYY-MM-DD or YYYY-MM")
+    y, mo, d = iso.groups()
+    if not 1 <= int(mo) <= 12:
+        raise ParseError(f"header date '{value}' is not a real date")
+    if d and parse_iso(value) is None:
+        raise ParseError(f"header date '{value}' is not a real date")
+    return Header(value, m.end(), "header")
+
+
+# A full date counts as the article's own only where the page presents it so:
+# after "Published"/"Updated", before a time of day, or in a dateline.
+_PUBLISHED = re.compile(r"(?:Published|Posted|Updated|Last updated|Date)\s*(?:on|:)?\s*$", re.I)
+_TIME_AFTER = re.compile(r"^\s*(?:[-|,–—]\s*)?\d{1,2}:\d\d\b")
+_DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{2,30}\)|[—–]|--)")
+
+
+def date_from_text(body: str, limit: int = 1500) -> tuple[str | None, str | None]:
+    """A publication date stated for the article itself, or (None, None)."""
+    for s, e, value in find_full_dates(body, 0, min(len(body), limit)):
+        before = body[max(0, s - 40):s]
+        after = body[e:e + 20]
+        if _PUBLISHED.search(before):
+            return value, "stated as the publication date"
+        if _TIME_AFTER.match(after):
+            return value, "stated with the time of publication"
+        if _DATELINE_AFTER.match(after) and re.search(r"[A-Z][A-Za-z]+,\s*$", before):
+            return value, "stated in the dateline"
+    return None, None
+
+
+_DASH = r"(?:—|–|--|-)"
+_CAPS_PLACE = r"[A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+){0,3}"
+_PLACE = r"[A-ZÀ-ÝĐ][\wÀ-ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][\wÀ-ỹ'’.]+){0,3}"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?"
+
+# "HÀ NỘI —", "HANOI --": a place in capitals and a dash.
+_DL_CAPS_DASH = re.compile(rf"(?:^|(?<=\n)|(?<=[-—–]\s))\s*(?P<place>{_CAPS_PLACE})\s*(?:,\s*[A-Z][\w ]+)?\s*{_DASH}\s")
+# "HAVANA, Cuba, May 7 (ACN)", "Vientiane, Oct 2 (Prensa Latina)", "Tokyo (VNA) –", "HAVANA, (Reuters) –"
+_DL_CREDIT = re.compile(
+    rf"(?:^|(?<=\n))\s*(?P<place>{_PLACE})(?:,\s*[A-Z][\w]+)?,?\s*(?:{_MONTH})?\s*\((?P<agency>[^()\n]{{2,40}})\)\s*(?:{_DASH}+)?"
+)
+# "HAVANA, June 14 Russia and Cuba ...": a place in capitals and a date.
+_DL_CAPS_DATE = re.compile(rf"(?:^|(?<=\n))\s*(?P<place>{_CAPS_PLACE}),\s*(?:[A-Z][a-z]+,\s*)?{_MONTH}\b")
+# "— VNA/VNS" at the end of the story.
+_TRAILING_CREDIT = re.compile(rf"{_DASH}\s*(?P<agency>[A-Z][A-Za-z]{{1,12}}(?:/[A-Z][A-Za-z]{{1,12}})*)\s*$")
+_SOURCE_CREDIT = re.compile(r"\((?:Source|Photo):\s*(?P<agency>[A-Z][\w/ ]{1,25})\)")
+
+
+@dataclass(frozen=True)
+class Credit:
+    agency: str | None
+    agency_span: tuple[int, int] | None
+    dateline: str | None
+    dateline_span: tuple[int, int] | None
+    dateline_end: int | None = None   # where the whole dateline (place, date, credit, dash) ends
+
+
+def _known_agency(name: str, agencies: set[str]) -> bool:
+    parts = [p for p in re.split(r"[/,]\s*", name) if p]
+    return bool(parts) and all(fold(p.strip()) in agencies for p in parts)
+
+
+def credit(text: str, agencies: set[str], story_start: int = 0) -> Credit:
+    """Find the agency credit and the dateline place."""
+    agency = agency_span = place = place_span = dl_end = None
+    head_end = min(len(text), story_start + 600)
+    head = text[:head_end]
+    for m in _DL_CREDIT.finditer(head):
+        cand = m.group("agency").strip()
+        if _known_agency(cand, agencies) or re.fullmatch(r"[A-Z]{2,6}(?:/[A-Z]{2,6})?", cand):
+            agency, agency_span = cand, m.span("agency")
+            if not fold(m.group("place")) in agencies:
+                place, place_span, dl_end = m.group("place").rstrip(" ."), m.span("place"), m.end()
+            break
+    caps = [m for m in _DL_CAPS_DASH.finditer(head) if not _known_agency(m.group("place"), agencies)]
+    if caps:
+        m = caps[0]
+        # "VIETNAM, May 17 - HÀ NỘI —": the place after the date wins.
+        nxt = [c for c in caps if c.start() < m.end() + 40]
+        m = nxt[-1]
+        place, place_span, dl_end = m.group("place").strip(), m.span("place"), m.end()
+    elif place is None:
+        m = _DL_CAPS_DATE.search(head)
+        if m:
+            place, place_span, dl_end = m.group("place").strip(), m.span("place"), m.end()
+    tail = text.rstrip()
+    m = _TRAILING_CREDIT.search(tail[-60:])
+    if m:
+        off = len(tail) - min(60, len(tail))
+        agency, agency_span = m.group("agency"), (off + m.start("agency"), off + m.end("agency"))
+    if agency is None:
+        m = _SOURCE_CREDIT.search(text)
+        if m and _known_agency(m.group("agency").strip(), agencies):
+            agency, agency_span = m.group("agency").strip(), m.span("agency")
+    if agency is None:
+        m = re.search(r"[—–-]\s*(?P<agency>[A-Z]{2,6}(?:/[A-Z]{2,6})?)\s+Photo\b", text)
+        if m:
+            agency, agency_span = m.group("agency"), m.span("agency")
+    return Credit(agency, agency_span, place, place_span, dl_end)
+
+
+def title(text: str, headline: tuple[int, int] | None, story_start: int, limit: int = 120) -> str:
+    """The headline when the page has one, else the first sentence, shortened."""
+    if headline:
+        t = text[headline[0]:headline[1]].strip()
+    else:
+        sents = sentences(text, story_start)
+        t = text[sents[0][0]:sents[0][1]] if sents else text.strip()
+    t = " ".join(t.split())
+    if len(t) > limit:
+        cut = t.rfind(" ", 0, limit - 1)
+        t = t[: cut if cut > 40 else limit - 1].rstrip(",;:") + "…"
+    return t
+
+
+def month_of(value: str) -> int:
+    return MONTHS.get(value.lower(), 0)
+
+
+def as_date(value: str | None) -> tuple[date | None, str]:
+    """Turn a record date (YYYY-MM-DD or YYYY-MM) into a reference day and its precision."""
+    if not value:
+        return None, "none"
+    if len(value) == 10:
+        return parse_iso(value), "day"
+    y, m = value.split("-")
+    return date(int(y), int(m), 1), "month"

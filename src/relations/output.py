@@ -1,0 +1,80 @@
+"""Every output format, produced in one place for every command.
+
+Rows are plain dicts. `table` is for people (rich, colour only on a terminal);
+`json`, `jsonl` and `csv` are for programs. Text that came from articles is
+untrusted: markup is escaped and control characters are shown visibly, and
+CSV cells that a spreadsheet would run as formulas are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from typing import Any, Iterable, Sequence
+
+import orjson
+
+FORMATS = ("table", "json", "jsonl", "csv")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: Any) -> str:
+    """Control characters and escape sequences as visible `\\xNN` text, never as terminal codes."""
+    s = "" if text is None else str(text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", s)
+
+
+def safe_cell(text: Any) -> str:
+    """A CSV cell a spreadsheet will show, not run."""
+    s = visible(text)
+    if s[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + s
+    return s
+
+
+def default_format(stream=None) -> str:
+    stream = stream or sys.stdout
+    return "table" if getattr(stream, "isatty", lambda: False)() else "jsonl"
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v)
+    return "" if v is None else str(v)
+
+
+def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str | None = None,
+           console=None, records: Iterable[dict] | None = None) -> str | None:
+    """Write rows in the chosen format. Machine formats carry whole records when given."""
+    if fmt == "json":
+        data = list(records) if records is not None else list(rows)
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif fmt == "jsonl":
+        out = sys.stdout
+        for r in (records if records is not None else rows):
+            out.write(orjson.dumps(r).decode() + "\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([safe_cell(_cell(r.get(c))) for c in columns])
+        sys.stdout.write(buf.getvalue())
+    else:
+        from rich.markup import escape
+        from rich.table import Table
+
+        from relations.console import make_console
+
+        console = console or make_console()
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*[escape(visible(_cell(r.get(c)))) for c in columns])
+        console.print(table)
+        if not rows:
+            console.print("(nothing found)")
+    return None

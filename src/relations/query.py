@@ -1,0 +1,137 @@
+"""Questions over the archive: filters for `list`, the pair history for `timeline`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterable, Iterator
+
+from relations.errors import QueryError
+from relations.knowledge import Knowledge
+from relations.record import countries
+from relations.text import fold, fold_key
+from relations.topics import topic_ids
+
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def check_date(value: str | None, option: str) -> str | None:
+    """Accept 2023, 2023-05 or 2023-05-16; anything else is a clear error."""
+    if value is None:
+        return None
+    v = value.strip()
+    ok = bool(_DATE.match(v))
+    if ok:
+        parts = [int(x) for x in v.split("-")]
+        try:
+            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            ok = False
+    if not ok:
+        raise QueryError(f"{option} '{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    return v
+
+
+def in_range(value: str | None, since: str | None, until: str | None) -> bool:
+    if value is None:
+        return since is None and until is None
+    if since and value[:len(since)] < since:
+        return False
+    if until and value[:len(until)] > until:
+        return False
+    return True
+
+
+def resolve_countries(words: Iterable[str], kb: Knowledge) -> list[str]:
+    codes = []
+    for w in words:
+        code = kb.country_code(w)
+        if not code:
+            raise QueryError(f"unknown country '{w}': use a name, a demonym or an ISO code (e.g. Vietnam, Cuban, CUB)")
+        codes.append(code)
+    return codes
+
+
+def resolve_topic(topic: str | None, kb: Knowledge) -> str | None:
+    if topic is None:
+        return None
+    ids = topic_ids(kb)
+    t = topic.strip().lower()
+    if t not in ids:
+        raise QueryError(f"unknown topic '{topic}': one of {', '.join(ids)}")
+    return t
+
+
+def actor_matches(rec: dict, needle: str) -> bool:
+    n = fold_key(needle)
+    for a in rec.get("actors", []):
+        if a.get("kind") in ("person", "organization"):
+            if n in fold_key(a.get("name") or "") or (a.get("acronym") and n == fold_key(a["acronym"])):
+                return True
+    return False
+
+
+def select(records: Iterable[dict], *, since=None, until=None, codes=(), topic=None, actor=None) -> Iterator[dict]:
+    for r in records:
+        if not in_range(r.get("date"), since, until):
+            continue
+        if codes:
+            have = set(countries(r)) | set(r.get("parties") or [])
+            if not all(c in have for c in codes):
+                continue
+        if topic and topic not in (r.get("topics") or []):
+            continue
+        if actor and not actor_matches(r, actor):
+            continue
+        yield r
+
+
+def newest_first(records: Iterable[dict], limit: int | None = None) -> list[dict]:
+    rows = sorted(records, key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    return rows[:limit] if limit else rows
+
+
+def timeline(records: Iterable[dict], a: str, b: str, *, since=None, until=None, topic=None) -> list[dict]:
+    """Every dated happening between two countries, oldest first."""
+    entries = []
+    for r in records:
+        parties = set(r.get("parties") or [])
+        if not (a in parties and b in parties):
+            continue
+        if topic and topic not in (r.get("topics") or []):
+            continue
+        ev = r.get("event") or {}
+        when = ev.get("date") or r.get("date")
+        place = ev.get("place")
+        entries.append({"date": when, "kind": ev.get("type") or "other",
+                        "what": r.get("title") or "", "place": place, "record": r["id"], "referenced": False})
+        for ag in r.get("agreements") or []:
+            if ag.get("status") == "signed":
+                entries.append({"date": when, "kind": f"signed {ag.get('kind')}", "what": ag.get("text", ""),
+                                "place": place, "record": r["id"], "referenced": False})
+        for pe in r.get("past_events") or []:
+            entries.append({"date": pe.get("date"), "kind": "referenced", "what": pe.get("text", ""),
+                            "place": None, "record": r["id"], "referenced": True})
+    entries = [e for e in entries if e["date"] and in_range(e["date"], since, until)]
+    order = {"referenced": 2}
+    entries.sort(key=lambda e: (e["date"], order.get(e["kind"], 0 if not e["kind"].startswith("signed") else 1), e["record"]))
+    return entries
+
+
+def find_record(records: Iterable[dict], prefix: str) -> dict:
+    """One record by id or unique id prefix; none or several is an error naming the candidates."""
+    p = prefix.strip()
+    if not p:
+        raise QueryError("give a record id or the start of one")
+    hits = []
+    for r in records:
+        if r["id"] == p:
+            return r
+        if r["id"].startswith(p):
+            hits.append(r)
+    if not hits:
+        raise QueryError(f"no record with id '{p}' (see `relations list`)")
+    if len(hits) > 1:
+        names = ", ".join(h["id"] for h in hits[:8]) + (" …" if len(hits) > 8 else "")
+        raise QueryError(f"id prefix '{p}' is ambiguous: {names}")
+    return hits[0]

@@ -1,0 +1,94 @@
+"""Runs of capitalised words: the raw material of names.
+
+Person and organisation names in English news are runs of capitalised words,
+sometimes joined by small words (`Ministry of the Interior`, `Díaz-Canel`,
+`Nguyễn Xuân Phúc`). This stage cuts the text into such runs with offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['\u2019\-.](?=[^\W_]))*\.?|\d+(?:st|nd|rd|th)?")
+CONNECTORS = {"of", "the", "for", "and", "on", "with", "de", "del", "la", "da", "dos", "van", "von", "bin", "binti",
+              "al", "el", "le", "du", "des", "&", "in"}
+
+
+@dataclass(frozen=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def cap(self) -> bool:
+        c = self.text[0]
+        return c.isupper() or (c.isdigit() and len(self.text) > 2 and self.text[-2:] in ("st", "nd", "rd", "th"))
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
+    end = len(text) if end is None else end
+    out = []
+    for m in TOKEN.finditer(text, start, end):
+        t = m.group()
+        e = m.end()
+        if t.endswith(".") and not (len(t) == 2 and t[0].isupper()) and t.lower() not in ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "gen.", "u.s.", "u.k."):
+            t, e = t[:-1], e - 1
+        if t:
+            out.append(Tok(m.start(), e, t))
+    return out
+
+
+@dataclass
+class Run:
+    toks: list[Tok]
+
+    @property
+    def start(self) -> int:
+        return self.toks[0].start
+
+    @property
+    def end(self) -> int:
+        return self.toks[-1].end
+
+    def text(self, src: str) -> str:
+        return src[self.start:self.end]
+
+
+def _gap_ok(text: str, a: Tok, b: Tok) -> bool:
+    gap = text[a.end:b.start]
+    return gap in (" ", "\u00a0") or gap == "" or gap in ("-",)
+
+
+def cap_runs(text: str, toks: list[Tok]) -> list[Run]:
+    """Maximal runs of capitalised tokens, allowing lowercase connectors between them."""
+    runs: list[Run] = []
+    i, n = 0, len(toks)
+    while i < n:
+        if not toks[i].cap:
+            i += 1
+            continue
+        cur = [toks[i]]
+        j = i + 1
+        while j < n:
+            t = toks[j]
+            if not _gap_ok(text, cur[-1], t):
+                break
+            if t.cap:
+                cur.append(t)
+                j += 1
+                continue
+            if t.text.lower() in CONNECTORS:
+                # a connector must be followed by more capitalised words
+                k = j
+                while k < n and toks[k].text.lower() in CONNECTORS and not toks[k].cap and _gap_ok(text, toks[k - 1], toks[k]):
+                    k += 1
+                if k < n and toks[k].cap and _gap_ok(text, toks[k - 1], toks[k]):
+                    cur.extend(toks[j:k + 1])
+                    j = k + 1
+                    continue
+            break
+        runs.append(Run(cur))
+        i = j
+    return runs

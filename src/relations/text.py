@@ -1,0 +1,113 @@
+"""Text helpers that keep character offsets intact.
+
+Every extracted item points back into the article by `[start, end)` offsets, so
+any normalisation used for matching must keep the text's length: `fold` maps
+each character to exactly one character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPECIAL = {
+    "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "ß": "s", "æ": "a", "Æ": "a",
+    "œ": "o", "Œ": "o", "ı": "i", "ð": "d", "þ": "t",
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\t": " ",
+}
+
+
+class _FoldTable(dict):
+    """A str.translate table that computes each character's folded form on first use."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = _SPECIAL.get(ch)
+        if out is None:
+            base = unicodedata.normalize("NFD", ch)[0]
+            low = base.lower()
+            out = low[0] if low else base
+        self[code] = out
+        return out
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents and unify quotes and dashes, keeping the length."""
+    return text.translate(_TABLE)
+
+
+def fold_key(text: str) -> str:
+    """A comparison key for names: folded, punctuation and hyphens removed, spaces squeezed."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(text)).split())
+
+
+# A word: letters (any script), digits, apostrophes and hyphens inside.
+WORD = re.compile(r"[^\W_](?:[^\W_]|['\u2019\-](?=[^\W_]))*")
+
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "st", "no", "vs", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "corp", "ltd", "co", "prof",
+    "sen", "rep", "gov", "jr", "sr", "mt", "ft", "h.e", "e.g", "i.e", "approx", "est", "dept", "u.s", "u.k",
+}
+
+# A sentence ends at . ! ? (and closing quotes) before white space, or at a line
+# break. A dot glued to a capital ("fields.PM Chinh") also ends a sentence.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'\u201d\u2019)]*(?=\s)|\n+|(?<=[a-z]{3})\.(?=[A-Z][a-z]|[A-Z]{2,}\s)")
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentence spans, trimmed of surrounding white space."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        cut = m.end() if m.group().strip() else m.start()
+        if m.group().startswith("."):
+            word = re.search(r"([\w.]+)$", text[pos:m.start()])
+            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+                if "\n" not in m.group():
+                    continue
+        _add_trimmed(text, pos, cut, spans)
+        pos = m.end()
+    _add_trimmed(text, pos, end, spans)
+    return spans
+
+
+def _add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append((s, e))
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-empty lines of the text."""
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        _add_trimmed(text, m.start(), m.end(), out)
+    return out
+
+
+def is_word_boundary(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is not glued to letters or digits on either side."""
+    if start > 0 and (text[start - 1].isalnum()):
+        return False
+    if end < len(text) and (text[end].isalnum()):
+        return False
+    return True
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
