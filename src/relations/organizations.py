@@ -194,8 +194,8 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
         seg, words = rest, words[k:]
     if not seg:
         return None
-    lead_idx = next((i for i, w in enumerate(words) if w in v.leads and seg[i].cap
-                     and i + 1 < len(seg) and seg[i + 1].text == "of"), None)
+    lead_idx = next((i for i, w in enumerate(words) if (w in v.leads or w in v.heads) and seg[i].cap
+                     and i + 1 < len(seg) and seg[i + 1].text in ("of", "for", "on")), None)
     head_idxs = [i for i, w in enumerate(words) if (w in v.heads or w.rstrip("s") in v.heads) and seg[i].cap]
     if lead_idx is None and not head_idxs:
         return None

@@ -20,7 +20,7 @@ from relations.events import event_date, event_place, event_type, parties as fin
 from relations.header import as_date, credit, date_from_text, split_header, title as make_title
 from relations.knowledge import Knowledge
 from relations.organizations import find_organizations, infer_countries, vocab as org_vocab
-from relations.persons import find_persons
+from relations.persons import find_persons, visited_country
 from relations.record import SCHEMA, content_hash, make_id
 from relations.runs import cap_runs, tokens
 from relations.text import fold, sentences
@@ -95,7 +95,12 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
     infer_countries(body, orgs, home)
     for p in persons:
         if p.country is None:
-            p.country, p.country_how = home, "assumed: the article's main country"
+            visited = visited_country(body, p.spans, cm)
+            if visited and len(party_codes) == 2 and visited in party_codes:
+                p.country = next(c for c in party_codes if c != visited)
+                p.country_how = f"visited {visited}, so from the other party"
+            else:
+                p.country, p.country_how = home, "assumed: the article's main country"
 
     topic_ev = find_topics(body, folded, kb, org_spans + list(lay.noise))
     topics_in = lambda s, e: set(find_topics(body[:e], folded[:e], kb, [], start=s))

@@ -149,7 +149,7 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     end = last.end
     if _POSS.search(last.text):
         end -= 2
-    words = [fold(t.text) for t in name_toks]
+    words = [_POSS.sub("", fold(t.text)) for t in name_toks]
     if len(name_toks) > 5 or any(w in v.not_names for w in words):
         return None
     if any(_country_at(cmentions, t.start, t.end) for t in name_toks):
@@ -173,6 +173,8 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     has_verb = bool(verb and verb.group(1) in v.verbs)
     appos = _appositive(text, end, toks, index, cmentions, v)
     title, tspan, tcountry = _title_before(text, toks, index, start, cmentions, v)
+    if title:
+        title = _attach_org(title, tspan[0], text, orgs)
     first = words[0]
     surname = first in v.surname_country and len(name_toks) >= 2
     lower_office = bool(re.search(r"\b(?:counterpart|leader|minister|president|premier|ambassador|chairman|secretary)\s*,?\s*$", before, re.I))
@@ -224,6 +226,37 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
     if not keep or not any(fold(t.text) in v.offices for t in keep):
         return None, None, country
     return text[keep[0].start:keep[-1].end], (keep[0].start, keep[-1].end), country
+
+
+_HEADED = re.compile(r"\s+(?:headed|led|chaired)\s+by\s+$")
+
+
+def _attach_org(title: str, tstart: int, text: str, orgs: list[Org]) -> str:
+    """`Communist Party of Cuba headed by First Secretary and President …`: the first office is the party's."""
+    m = _HEADED.search(text[max(0, tstart - 20):tstart])
+    if not m:
+        return title
+    cut = tstart - 20 + m.start() if tstart >= 20 else m.start()
+    org = next((o for o in orgs if any(e == cut for _, e in o.spans)), None)
+    if org is None:
+        return title
+    first, sep, rest = title.partition(" and ")
+    if " of " in first:
+        return title
+    return f"{first} of the {org.name}{sep}{rest}"
+
+
+def visited_country(text: str, spans, cmentions) -> str | None:
+    """`the visit of President X to Việt Nam`, `X's visit to Cuba`: the country X went to (not X's own)."""
+    for s, e in spans:
+        after = text[e:e + 40]
+        m = re.match(r"(?:['’]s?\s+(?:\w+\s+){0,3}?visit|\s+(?:\w+\s+){0,2}?)\s*to\s+(?:the\s+)?", after)
+        if m and (re.search(r"\bvisit(?:s|ed)?\s+(?:of\s+)?(?:\w+\s+){0,3}$", text[max(0, s - 40):s]) or "visit" in m.group()):
+            pos = e + m.end()
+            cm = next((c for c in cmentions if c.start == pos), None)
+            if cm:
+                return cm.code
+    return None
 
 
 def _title_before(text, toks, index, start, cmentions, v: PersonVocab):

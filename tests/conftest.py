@@ -1,0 +1,52 @@
+"""Shared fixtures: the seed articles in the repo, the annotated corpus beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+needs_corpus = pytest.mark.skipif(not (CORPUS / "dev").is_dir(),
+                                  reason="../shared/corpus is not beside this checkout (it is in CI)")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="also run the slow tests")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from relations import knowledge
+
+    return knowledge.load()
+
+
+@pytest.fixture(scope="session")
+def seed_texts():
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def seed_records(seed_texts, kb):
+    from relations.parser import parse
+
+    return {name: parse(text, {"path": f"seeds/{name}", "name": name}, kb=kb) for name, text in seed_texts.items()}
+
+
+@pytest.fixture
+def archive_path(tmp_path):
+    return tmp_path / "archive.jsonl"
