@@ -1,0 +1,180 @@
+"""Every command through click's CliRunner: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from relations.cli import main
+from conftest import SEEDS
+
+SEED_A = "000_8d0f82977c284667.txt"   # 2025-08-15, talks in Hà Nội, signed cybersecurity agreement
+SEED_B = "004_e09393c693991b1a.txt"   # 2023-05-17, PM Chính meets the Cuban interior minister
+
+
+@pytest.fixture
+def run(archive_path):
+    runner = CliRunner()
+
+    def _run(*args, **kw):
+        return runner.invoke(main, ["--archive", str(archive_path), *args], catch_exceptions=False, **kw)
+
+    return _run
+
+
+@pytest.fixture
+def filled(run):
+    res = run("ingest", str(SEEDS))
+    assert res.exit_code == 0, res.output
+    return run
+
+
+def test_ingest_reports_summary_and_is_idempotent(run, archive_path):
+    res = run("ingest", str(SEEDS))
+    assert res.exit_code == 0
+    assert "2 added, 0 already present, 0 failed" in res.output
+    again = run("ingest", str(SEEDS / SEED_A))
+    assert "0 added, 1 already present, 0 failed" in again.output
+    assert len(archive_path.read_text().splitlines()) == 2
+
+
+def test_same_text_under_another_name_adds_nothing(run, tmp_path):
+    copy = tmp_path / "renamed.txt"
+    shutil.copy(SEEDS / SEED_B, copy)
+    run("ingest", str(SEEDS))
+    res = run("ingest", str(copy))
+    assert "0 added, 1 already present" in res.output
+
+
+def test_ingest_bad_file_is_named_and_others_go_in(run, tmp_path, archive_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / SEED_A, folder / "good.txt")
+    (folder / "nodate.txt").write_text("Ministers met to talk about rice and friendship.\n")
+    res = run("ingest", str(folder))
+    assert res.exit_code == 1
+    assert "nodate.txt" in res.output and "--date" in res.output
+    assert "1 added, 0 already present, 1 failed" in res.output
+    assert len(archive_path.read_text().splitlines()) == 1
+
+
+def test_ingest_date_option_supplies_missing_date(run, tmp_path):
+    f = tmp_path / "undated.txt"
+    f.write_text("HANOI — Vietnamese Prime Minister Pham Minh Chinh held talks with Cuban Prime Minister "
+                 "Manuel Marrero Cruz in Hanoi on Tuesday.\n")
+    res = run("ingest", "--date", "2024-03-14", str(f))
+    assert res.exit_code == 0, res.output
+    out = run("list", "--format", "json")
+    rec = json.loads(out.output)[0]
+    assert rec["date"] == "2024-03-14"
+    assert rec["event"]["date"] == "2024-03-12"
+    assert rec["date_how"] == "given with --date"
+
+
+def test_ingest_rejects_malformed_date_option(run):
+    res = run("ingest", "--date", "14/03/2024", str(SEEDS))
+    assert res.exit_code == 1
+    assert "error: --date '14/03/2024' is not a date" in res.output
+
+
+def test_list_newest_first_and_filters(filled):
+    rows = json.loads(filled("list", "--format", "json").output)
+    assert [r["date"] for r in rows] == ["2025-08-15", "2023-05-17"]
+    since = json.loads(filled("list", "--since", "2024", "--format", "json").output)
+    assert [r["date"] for r in since] == ["2025-08-15"]
+    until = json.loads(filled("list", "--until", "2023-05", "--format", "json").output)
+    assert [r["date"] for r in until] == ["2023-05-17"]
+    by_topic = json.loads(filled("list", "--topic", "consular", "--format", "json").output)
+    assert [r["date"] for r in by_topic] == ["2023-05-17"]
+    by_actor = json.loads(filled("list", "--actor", "luong tam", "--format", "json").output)
+    assert [r["date"] for r in by_actor] == ["2025-08-15"]
+    both = json.loads(filled("list", "--country", "Việt Nam", "--country", "cuban", "--format", "json").output)
+    assert len(both) == 2
+    none = json.loads(filled("list", "--country", "Japan", "--format", "json").output)
+    assert none == []
+    limited = json.loads(filled("list", "--limit", "1", "--format", "json").output)
+    assert len(limited) == 1
+
+
+def test_list_errors_are_one_line(filled):
+    for args, msg in ((("--since", "2023-13"), "--since '2023-13' is not a date"),
+                      (("--country", "Atlantis"), "unknown country 'Atlantis'"),
+                      (("--topic", "weather"), "unknown topic 'weather'")):
+        res = filled("list", *args)
+        assert res.exit_code == 1
+        assert res.output.strip().splitlines() == [f"error: {msg}" + res.output.split(msg, 1)[1].splitlines()[0]]
+
+
+def test_list_formats(filled):
+    jl = filled("list", "--format", "jsonl").output.strip().splitlines()
+    assert len(jl) == 2 and json.loads(jl[0])["id"].startswith("2025-08-15-")
+    csv_out = filled("list", "--format", "csv").output.splitlines()
+    assert csv_out[0] == "id,date,event,parties,title,topics"
+    assert len(csv_out) == 3
+    table = filled("list", "--format", "table").output
+    assert "CUB–VNM" in table and "2023-05-17" in table
+
+
+def test_show_by_prefix_and_errors(filled):
+    rid = json.loads(filled("list", "--format", "json").output)[0]["id"]
+    res = filled("show", rid[:13], "--format", "table")
+    assert res.exit_code == 0
+    out = res.output
+    for expected in ("Lương Tam Quang", "Minister of Public Security", "Ministry of Public Security",
+                     "cybersecurity", "[signed] agreement", "2024-09", "talks on 2025-08-15 in Hà Nội"):
+        assert expected in out
+    as_json = json.loads(filled("show", rid, "--format", "json").output)
+    assert as_json[0]["id"] == rid
+    missing = filled("show", "1999")
+    assert missing.exit_code == 1 and missing.output.startswith("error: no record with id '1999'")
+    ambiguous = filled("show", "20")
+    assert ambiguous.exit_code == 1
+    assert "ambiguous" in ambiguous.output and "2023-05-17-" in ambiguous.output and "2025-08-15-" in ambiguous.output
+
+
+def test_timeline_vietnam_cuba(filled):
+    res = filled("timeline", "vietnam", "cuba", "--format", "json")
+    assert res.exit_code == 0
+    entries = json.loads(res.output)
+    dates = [e["date"] for e in entries]
+    assert dates == sorted(dates)
+    for d in ("1963", "1973", "2023-05-16", "2024-09", "2025-08-15"):
+        assert d in dates
+    talks = [e for e in entries if e["date"] == "2023-05-16"]
+    assert talks[0]["kind"] == "talks" and talks[0]["place"] == "Hà Nội"
+    signed = [e for e in entries if e["kind"] == "signed agreement"]
+    assert signed and signed[0]["date"] == "2025-08-15" and "cooperation agreement" in signed[0]["what"]
+    referenced = [e for e in entries if e["date"] == "1963"]
+    assert referenced[0]["referenced"] is True
+    since = json.loads(filled("timeline", "VNM", "Cuban", "--since", "2024", "--format", "json").output)
+    assert min(e["date"] for e in since) >= "2024"
+
+
+def test_timeline_of_a_pair_with_no_records(filled):
+    res = filled("timeline", "japan", "cuba", "--format", "json")
+    assert res.exit_code == 0 and json.loads(res.output) == []
+
+
+def test_check_clean_archive(filled):
+    res = filled("check")
+    assert res.exit_code == 0
+    assert "2 lines checked, 0 problems" in res.output
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    assert "relations, version" in runner.invoke(main, ["--version"]).output
+    out = runner.invoke(main, ["--help"]).output
+    for cmd in ("ingest", "list", "show", "timeline", "eval", "check"):
+        assert cmd in out
+
+
+def test_archive_env_variable(tmp_path, monkeypatch):
+    target = tmp_path / "env.jsonl"
+    monkeypatch.setenv("RELATIONS_ARCHIVE", str(target))
+    res = CliRunner().invoke(main, ["ingest", str(SEEDS / SEED_B)])
+    assert res.exit_code == 0
+    assert target.exists() and len(target.read_text().splitlines()) == 1
