@@ -56,7 +56,7 @@ def test_malformed_dictionary_names_file_and_line(tmp_path):
 
 def test_malformed_dictionary_is_one_line_cli_error(tmp_path):
     (tmp_path / "countries.yaml").write_text("- just a list\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["--dictionaries", str(tmp_path), "list"])
+    res = CliRunner().invoke(main, ["--dictionaries", str(tmp_path), "ingest", str(tmp_path)])
     assert res.exit_code == 1
     assert res.output.startswith("error: ") and "countries.yaml" in res.output
 

@@ -48,11 +48,26 @@ def vocab(kb: Knowledge) -> AgreementVocab:
     return v
 
 
-_LEFT_STOP = re.compile(r"(?:^|[.;:!?\"“”()]|\b(?:signed|sign|signing|inked|ink|exchanged|witnessed|drafting|draft|"
-                        r"negotiate|implement|implementing|of|to|on|a|an|the|two|seven|five|eleven|\d+|several|"
-                        r"these|those|this|that|many|new)\b)", re.I)
-_RIGHT_END = re.compile(r"[.;:!?\"“”()]|,\s+(?!and\b)|\s+(?:which|that|who|marking|as|while|during|after|before|when|"
+_RIGHT_END = re.compile(r"[;:!?\"“”()]|\.(?!\d)|,\s+(?!and\b)|\s+(?:which|that|who|marking|as|while|during|after|before|when|"
                         r"at|in\s+(?:the\s+)?presence|was|were|is|are|will|would|has|have)\b")
+# "(MOU)", "(UNCLOS)": an acronym in brackets right after the noun does not end the phrase
+_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}s?\)")
+# a list comma: ", defense, maritime cooperation, and other industries"
+# (an item that opens with a verb in -ing, ", promoting collaboration in …", starts a clause instead)
+_LIST_COMMA = re.compile(r",\s+(?:(?![\w’'-]+ing\s)[\w’'-]+\s+(?:[\w’'-]+\s+){0,2}?)?[\w’'-]+(?=,|\s+(?:and|or)\b)")
+_DETERMINERS = {"a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "several", "many", "new", "these", "those", "this", "its", "their", "other", "another",
+                "some", "all", "both", "such"}
+_LEFT_BREAK = {"signed", "sign", "signing", "of", "to", "on", "and", "for", "with", "inked", "witnessed", "between",
+               "drafting", "implement", "implementing", "negotiate", "that", "which", "under", "by", "in", "at",
+               "following", "adopt", "adopted", "reviewed", "issued", "exchanged", "include", "included", "includes",
+               "where", "when", "while", "as", "after", "before", "during", "like"}
+_COUNT = re.compile(r"^(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|a number of|"
+                    r"a series of|a range of|dozens of|nearly \d+|some \d+|about \d+|more than \d+)\b")
+_ANAPHOR = re.compile(r"^(?:the|these|those|this|such|both|all)\s+(?:(?:following|above|said|two|new|signed|latest)\s+)?$")
+_INCLUDED = re.compile(r"^[\s,]*(?:which|that)\s+(?:includes?|included|covers?|covered|comprises?|comprised|"
+                       r"contains?|contained|consists? of|groups?)\b")
+_NAMED = re.compile(r"[A-Z][\w’'-]*\s+(?:[A-Z][\w’'-]*\s+|of\s+|on\s+|the\s+|for\s+)*$")
 
 
 def _phrase(text: str, s: int, e: int, sent: tuple[int, int]) -> tuple[int, int]:
@@ -63,67 +78,189 @@ def _phrase(text: str, s: int, e: int, sent: tuple[int, int]) -> tuple[int, int]
     k = len(words)
     while k > 0:
         w = words[k - 1].group().strip(",")
-        lw = w.lower()
-        if lw in ("a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                  "eleven", "twelve", "several", "many", "new", "these", "those", "this", "its", "their") or re.fullmatch(r"\d+", lw):
+        lw = w.lower().strip("\"“”")
+        if lw in _DETERMINERS or re.fullmatch(r"\d+", lw):
             left = sent[0] + words[k - 1].start()
             break
-        if lw in ("signed", "sign", "signing", "of", "to", "on", "and", "for", "with", "inked", "witnessed", "between",
-                  "drafting", "implement", "implementing", "negotiate", "that", "which", "under", "by") or words[k - 1].group().endswith((",", ".")):
+        if lw in _LEFT_BREAK or words[k - 1].group().endswith((",", ".", ":", ";")):
             break
         left = sent[0] + words[k - 1].start()
         k -= 1
-    m = _RIGHT_END.search(text, e, sent[1])
+    pos = e
+    acr = _ACRONYM.match(text, pos, sent[1])
+    if acr:
+        pos = acr.end()
+    while True:
+        m = _RIGHT_END.search(text, pos, sent[1])
+        if m and m.group().startswith(","):
+            lc = _LIST_COMMA.match(text, m.start(), sent[1])
+            if lc and lc.end() - e < 200:
+                pos = lc.end()
+                continue
+        break
     right = m.start() if m else sent[1]
     right = min(right, e + 240)
     return left, right
 
 
+def _ref_date(pub):
+    if pub is None or isinstance(pub, int):
+        return None
+    return pub
+
+
 def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Knowledge,
-                    exclude: list[tuple[int, int]], topics_in, parties: list[str], pub_year: int | None,
+                    exclude: list[tuple[int, int]], topics_in, parties: list[str], pub,
                     org_countries) -> list[Agreement]:
+    """Documents the text refers to. `pub` is the publication date (or just its year)."""
     v = vocab(kb)
+    ref = _ref_date(pub)
+    pub_year = pub if isinstance(pub, int) else (pub.year if pub else None)
     vague = v.vague.find(folded, text)
     out: list[Agreement] = []
-    for s, e, kind in v.nouns.find(folded, text):
+    cue_in: dict[int, str] = {}     # sentence index -> status found there (carried to a following list or sentence)
+    nouns = v.nouns.find(folded, text)
+    starts = [n[0] for n in nouns]
+    for s, e, kind in nouns:
         if any(a <= s and e <= b for a, b in exclude):
             continue
+        idx = next((i for i, (a, b) in enumerate(sents) if a <= s < b), None)
+        sent = sents[idx] if idx is not None else (max(0, s - 200), min(len(text), e + 200))
         if any(a <= s < b for a, b, _ in vague):
+            # not a document, but "The agreements were signed …, as well as documents on …" still tells the status
+            st = _status(folded, sent, s, e, v, pub_year, ref)
+            if st and idx is not None:
+                cue_in.setdefault(idx, st)
             continue
-        sent = next(((a, b) for a, b in sents if a <= s < b), (max(0, s - 200), min(len(text), e + 200)))
         left, right = _phrase(text, s, e, sent)
         phrase = text[left:right].strip()
         low = fold(phrase)
-        if kind == "agreement" and re.match(r"(?:the\s+)?agreements?$", low) and out:
-            continue
-        if re.match(r"(?:the\s+)?(?:agreement|deal)s?\b", low) and re.search(r"\bthe (?:agreement|deal)\b", low) and any(o.kind in ("agreement", "document", "memorandum") for o in out):
-            continue
-        if kind in ("plan",) and not re.search(r"cooperation|action|work|joint|plan|roadmap|programme|program", low):
-            continue
-        status = _status(folded, sent, left, right, v, pub_year)
+        mods = fold(text[left:s])
+        how = "cue"
+        # a second document in the phrase ("a cooperation agreement on … and an MOU on …") starts its own
+        nxt = None
+        for ns in (ns for ns in starts if e < ns < right):
+            nxt = ns if nxt is None else nxt
+            co = _COORD.search(text, max(e, ns - 60), ns)
+            if co:
+                right = co.start()
+                phrase = text[left:right].strip()
+                low = fold(phrase)
+                break
+        status = _status(folded, sent, left, right, v, pub_year, ref, nested=nxt is not None and nxt < right)
+        if status is None and idx is not None:
+            if idx in cue_in:
+                status, how = cue_in[idx], "carried from earlier in the sentence"
+            elif idx - 1 in cue_in:
+                status, how = cue_in[idx - 1], "carried from the sentence before"
+        if status is None and kind == "joint-statement":
+            status, how = "signed", "a joint statement is issued at the event"
+        if status is None and _NAMED.search(text[left:s]) and text[s].isupper():
+            status, how = "existing", "a named document"
         if status is None:
             continue
-        tops = sorted(topics_in(left, right))
+        if idx is not None:
+            cue_in[idx] = status
+        # "the agreement", "The documents signed", "The following MOUs": another mention of one already found
+        if _ANAPHOR.match(mods) and not _described(low, e - left) and out:
+            continue
+        # "…Agreement, which includes 22 bilateral agreements": part of the document before
+        if any(o.span[1] <= s and _INCLUDED.match(text[o.span[1]:left]) and s - o.span[1] < 80 for o in out):
+            continue
+        if kind == "plan" and not re.search(r"cooperation|action|work|joint|plan|roadmap|programme|program", low):
+            continue
+        # "an agreement …, on a cooperation programme focusing on …": the programme is what the document is about
+        if kind == "plan" and re.search(r"\bon\s+(?:a|an|the)\s+$", fold(text[max(sent[0], left - 8):left])) and any(
+                sent[0] <= o.span[0] < left for o in out):
+            continue
+        # a word inside a name is not a topic, unless the names are all the phrase says:
+        # then the first signatory's name tells the field ("between the Department of Cybersecurity and …")
+        names = sorted(sp for sp in exclude if left <= sp[0] and sp[1] <= right)
+        tops = sorted(topics_in(left, right, names))
+        if not tops and names:
+            tops = sorted(topics_in(names[0][0], names[0][1]))
         ag_parties = sorted(set(org_countries(left, right)) | set(parties)) if parties else sorted(set(org_countries(left, right)))
-        out.append(Agreement(kind, status, ag_parties[:2] if len(parties) >= 2 else ag_parties, tops, phrase, (left, right)))
-    return _dedupe(out)
+        a = Agreement(kind, status, ag_parties[:2] if len(parties) >= 2 else ag_parties, tops, phrase, (left, right),
+                      {"status": how, "before": folded[max(0, left - 16):left],
+                       "plural": folded[e - 1] == "s" and kind != "minutes", "described": _described(low, e - left)})
+        # "cooperation documents" named twice, neither described: one document
+        if not tops and not _described(low, e - left) and any(o.kind == kind and o.status == status for o in out):
+            continue
+        out.extend(_split(a, text, e, topics_in))
+    out = _dedupe(out)
+    return _drop_umbrellas(out)
 
 
-def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_year) -> str | None:
+_ABOUT = re.compile(r"\s*(?:\([^)]{1,12}\)\s*)?(?:between\s[^,;.]{0,150}?\s)?"
+                    r"(?:on|about|concerning|regarding|covering|in the (?:field|area)s? of)\b")
+
+
+def _described(low: str, noun_end: int) -> bool:
+    """Does the phrase go on to say what the document is about (`the MoU on …`)?"""
+    rest = low[noun_end:]
+    return bool(_ABOUT.match(rest))
+
+
+# "…, and a cooperation agreement on …": a second document coordinated with the first
+_COORD = re.compile(r",?\s+and\s+(?:(?:a|an|the|another|other|also)\s+)?(?:[\w’'-]+\s+){0,4}?(?=\S*$)")
+_AND_ON = re.compile(r",?\s+and\s+(?=(?:on|in the (?:field|area)s? of)\b)")
+
+
+def _split(a: Agreement, text: str, noun_end: int, topics_in) -> list[Agreement]:
+    """`agreements on X and on Y` (a plural noun with two descriptions): one entry per description."""
+    s, e = a.span
+    if not fold(text[noun_end - 1:noun_end]) == "s" or not _described(fold(text[s:e]), noun_end - s):
+        return [a]
+    m = _AND_ON.search(text, noun_end, e)
+    if not m:
+        return [a]
+    first = Agreement(a.kind, a.status, a.parties, sorted(topics_in(s, m.start())), text[s:m.start()].strip(),
+                      (s, m.start()), dict(a.evidence))
+    second = Agreement(a.kind, a.status, a.parties, sorted(topics_in(m.end(), e)), text[m.end():e].strip(),
+                       (m.end(), e), dict(a.evidence, split="second description of a plural document noun"))
+    if not first.topics or not second.topics:
+        return [a]
+    return [first, second]
+
+
+def _drop_umbrellas(items: list[Agreement]) -> list[Agreement]:
+    """`eight agreements were signed` (or `cooperation documents were signed`), then each one described:
+    the umbrella is not a document of its own."""
+    out = []
+    for a in items:
+        head = (a.evidence.get("before", "").split(",")[-1] + " " + fold(a.text)).strip()
+        head = re.sub(r"^.*\b(?=a number of|a series of|a range of)", "", head)
+        head = re.sub(r"^(?:[\w'-]+\s+){0,6}?(?=\d+\s|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s)", "", head)
+        umbrella = _COUNT.match(head) or (a.evidence.get("plural") and not a.evidence.get("described"))
+        if umbrella and not a.topics:
+            others = [o for o in items if o is not a and o.status == a.status and o.span[0] > a.span[0]]
+            if len(others) >= 2:
+                continue
+        out.append(a)
+    return out
+
+
+def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_year, ref=None,
+            nested: bool = False) -> str | None:
     before = folded[max(sent[0], left - 90):left]
     inside = folded[left:right]
-    after = folded[right:min(sent[1], right + 60)]
+    after = "" if nested else folded[right:min(sent[1], right + 60)]
     around = before + " " + inside
     years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", inside + " " + after)]
-    if pub_year and years and min(years) < pub_year and re.search(r"\bsigned\b|\bconcluded\b", inside + after):
+    done = re.search(r"\b(?:signed|concluded|issued|adopted|inked|signing)\b", before[-40:] + inside + after)
+    if pub_year and years and min(years) < pub_year and done:
         return "existing"
-    if v.status.get("existing") and v.status["existing"].search(before[-45:]):
+    if ref is not None and done and _earlier_month(inside + " " + after, ref):
+        return "existing"
+    if v.status.get("existing") and (v.status["existing"].search(before[-45:]) or
+                                     re.search(r"\b(?:previous|previously|earlier|existing)\b", fold(inside[:40]))):
         return "existing"
     planned = v.status.get("planned")
     signed = v.status.get("signed")
     pm = list(planned.finditer(around)) if planned else []
     sm = list(signed.finditer(around)) if signed else []
-    if re.search(r"\b(?:will|to|would|shall|soon|early)\s+(?:be\s+)?(?:sign|ink)", around):
+    if re.search(r"\b(?:will|to|would|shall|soon|early)\s+(?:be\s+)?(?:\w+ly\s+)?(?:sign|ink|adopt|conclude|finali[sz]e)\b",
+                 around) and not re.search(r"\b(?:witnessed|attended|held)\s+(?:a|the)\s+(?:\w+\s+)?ceremony\s+to\s+sign\b", around):
         return "planned"
     last_p = pm[-1].end() if pm else -1
     last_s = sm[-1].end() if sm else -1
@@ -136,10 +273,30 @@ def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_yea
     return "planned" if last_p > last_s else "signed"
 
 
+_IN_MONTH = re.compile(r"\b(?:in|on)\s+(?:\d{1,2}\s+)?(january|february|march|april|may|june|july|august|september|october|"
+                       r"november|december)(?:\s+\d{1,2})?(?:,?\s+((?:19|20)\d\d))?\b")
+
+
+def _earlier_month(s: str, ref) -> bool:
+    """`signed … in May` in a story of June: concluded before the reported event."""
+    import calendar
+    months = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+    for m in _IN_MONTH.finditer(s):
+        mon = months[m.group(1)]
+        if m.group(2):
+            if (int(m.group(2)), mon) < (ref.year, ref.month):
+                return True
+        elif mon != ref.month:      # without a year: the most recent such month, so before this one
+            return True
+    return False
+
+
 def _dedupe(items: list[Agreement]) -> list[Agreement]:
     out: list[Agreement] = []
     for a in items:
-        if any(o.span[0] <= a.span[0] < o.span[1] for o in out):
+        # a document named inside another's phrase is the same one, unless its status differs
+        # ("a note amending the framework agreement signed in 2005": signed now, existing before)
+        if any(o.span[0] <= a.span[0] < o.span[1] and o.status == a.status for o in out):
             continue
         out.append(a)
     return out

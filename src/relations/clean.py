@@ -40,7 +40,9 @@ class Layout:
 
 def _is_prose(line: str) -> bool:
     words = line.split()
-    return len(words) >= 12 or (len(words) >= 6 and line.rstrip()[-1:] in ".!?\"”")
+    ends = line.rstrip()[-1:] in ".!?\"”…"
+    # a headline has no full stop; a story paragraph without one is long (or cut off mid-sentence)
+    return len(words) >= 20 or (len(words) >= 6 and ends)
 
 
 def layout(text: str) -> Layout:

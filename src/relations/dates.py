@@ -40,6 +40,7 @@ EXPR = re.compile(
     rf"(?P<range>\b(?:from\s+)?{_mon('rmon')}\s+(?P<rd1>\d{{1,2}})\s*(?:-|–|to|until)\s*(?:(?P<rmon2>[A-Z][a-z]+)\.?\s+)?(?P<rd2>\d{{1,2}})(?:,?\s+(?P<ryear>(?:19|20)\d\d))?\b)"
     rf"|(?P<md>\b(?:on\s+)?{_mon('mdmon')}\s+(?P<mdday>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyear>(?:19|20)\d\d)\b)?)"
     rf"|(?P<dm>\b(?:on\s+)?(?P<dmday>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmmon>January|February|March|April|May|June|July|August|September|October|November|December)\b(?:,?\s+(?P<dmyear>(?:19|20)\d\d)\b)?)"
+    rf"|(?P<wdday>\b(?:(?:on|this|last|on last|on this)\s+)?(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s*\((?:{_mon('wdmon')}\s*)?(?P<wdd>\d{{1,2}})\))"
     rf"|(?P<weekday>\b(?:(?:on|this|last|next|on last|on this)\s+)?{_WD}\b)"
     r"|(?P<rel>\b(?:today|yesterday|tomorrow|last week|last month|this month|next month|last year|this year|next year)\b)"
     rf"|(?P<my>\b(?:in|since|during|by|until|from)\s+(?:early\s+|late\s+|mid-?)?(?P<mymon>January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?P<myyear>(?:19|20)\d\d)|\s+(?P<mywhen>last year|this year|next year))?\b)"
@@ -139,6 +140,27 @@ def _resolve(m: re.Match, text: str, pub: date | None, precision: str):
     if g("dm"):
         mon = _month_num(g("dmmon"))
         return _day_of_year(int(g("dmday")), mon, g("dmyear"), pub, m, text)
+    if g("wdday"):
+        # "this Tuesday (13)", "on Thursday (Feb 9)": the day in brackets, in the publication month or the one before
+        if pub is None:
+            return None
+        day = int(g("wdd"))
+        mon = _month_num(g("wdmon")) if g("wdmon") else pub.month
+        y = pub.year
+        if g("wdmon") is None and day > pub.day + 7 and precision == "day":
+            mon, y = (12, y - 1) if mon == 1 else (mon - 1, y)
+        try:
+            d = date(y, mon, day)
+        except ValueError:
+            return None
+        if g("wdmon") and d > pub + timedelta(days=31):
+            try:
+                d = date(y - 1, mon, day)
+            except ValueError:
+                return None
+        if d.weekday() != WEEKDAYS[g("wd2").lower()]:
+            return None
+        return d.isoformat(), f"{g('wd2')} with its day of the month, in the publication month", "exact"
     if g("weekday"):
         if pub is None or precision != "day":
             return None

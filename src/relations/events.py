@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from relations.dates import DateMention, MONTHS, WEEKDAYS
 from relations.knowledge import Knowledge, Matcher
@@ -33,13 +33,34 @@ def _type_matcher(kb: Knowledge) -> tuple[Matcher, dict[str, int]]:
     return got
 
 
-def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge) -> tuple[str, tuple[int, int] | None]:
-    """The earliest cue in the opening sentences decides; ties go to the dictionary's order."""
+# "during the visit", "on a state visit to Tokyo", "who is on an official visit": the visit is the setting,
+# not what the sentence reports
+_SETTING = re.compile(r"(?:\b(?:during|on|amid|within|while on|as part of|on the occasion of|on the sidelines of|"
+                      r"in the framework of|who is on|who was on|ahead of|following|after)\s+"
+                      r"(?:(?:a|an|the|his|her|their|its|this|that)\s+)?(?:[\w’'-]+\s+){0,4})$")
+
+
+def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge,
+               headline: tuple[int, int] | None = None) -> tuple[str, tuple[int, int] | None]:
+    """The earliest cue in the opening sentences decides; ties go to the dictionary's order.
+
+    A signing in the headline makes the story a signing; a visit named only as the setting
+    (`during the visit, the two sides signed …`) gives way to what the sentence reports."""
     matcher, order = _type_matcher(kb)
+    if headline:
+        for s, e, t in matcher.find(folded[headline[0]:headline[1]], text[headline[0]:headline[1]]):
+            if t == "signing":
+                return t, (headline[0] + s, headline[0] + e)
     hits = [(s, order.get(t, 99), t, (s, e)) for s, e, t in matcher.find(folded[: zone[1]], text[: zone[1]]) if s >= zone[0]]
     if not hits:
         return "other", None
     hits.sort()
+    if hits[0][2] == "visit":
+        s0 = hits[0][0]
+        if _SETTING.search(folded, max(zone[0], s0 - 60), s0):
+            others = [h for h in hits if h[2] != "visit"]
+            if others:
+                return others[0][2], others[0][3]
     return hits[0][2], hits[0][3]
 
 
@@ -52,9 +73,36 @@ _REGIONS = {"asia", "europe", "africa", "southeast asia", "latin america", "sout
             "central america", "east asia", "south asia", "asia-pacific", "the asia-pacific"}
 
 
+def _places(kb: Knowledge | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Known cities (folded name -> country code) and capitals (code -> name), from places.yaml."""
+    if kb is None:
+        return {}, {}
+    cached = kb.cache.get("event_places")
+    if cached:
+        return cached
+    city, capital = {}, {}
+    for code, entry in (kb.data.get("places") or {}).items():
+        if not isinstance(entry, dict) or not re.fullmatch(r"[A-Z]{3}", str(code)):
+            continue
+        if entry.get("capital"):
+            capital[code] = str(entry["capital"])
+            city.setdefault(fold(str(entry["capital"])), code)
+        for p in entry.get("places") or []:
+            city.setdefault(fold(str(p)), code)
+    got = (city, capital)
+    kb.cache["event_places"] = got
+    return got
+
+
+
+
 def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans, country_spans,
-                dateline: str | None) -> tuple[str | None, tuple[int, int] | None]:
-    """`in Havana`, `at the Palace of the Revolution in Havana` -> Havana; a city before a country; else the dateline."""
+                dateline: str | None, kb: Knowledge | None = None, country_codes=None,
+                lead: tuple[int, int] | None = None) -> tuple[str | None, tuple[int, int] | None]:
+    """`in Havana`, `at the Palace of the Revolution in Havana` -> Havana; a known city before a country;
+    `the capital of Laos` -> its capital; a country whose city is the dateline -> the dateline."""
+    city_of, capital_of = _places(kb)
+    codes = country_codes or [None] * len(country_spans)
     cands = []
     for m in _PLACE.finditer(text, zone[0], zone[1]):
         p = m.group("p")
@@ -62,12 +110,14 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
         if p.startswith("the "):
             continue
         words = p.split()
-        # cut at the first word that cannot belong to a place name
+        # cut at the first word that cannot belong to a place name, and at the end of a sentence
         keep = []
         for w in words:
             if fold(w).strip(".,") in _NOT_PLACE or (keep and w[0].isdigit()):
                 break
             keep.append(w)
+            if w.endswith((".", ",")) and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+                break
         if not keep:
             continue
         p = " ".join(keep).rstrip(".,’'")
@@ -75,30 +125,96 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
         e = s + len(p)
         if fold(p) in _REGIONS or any(a <= s < b for a, b in skip_spans):
             continue
-        is_country = any(a <= s and e <= b + 2 for a, b in country_spans)
-        cands.append((is_country, s, p, (s, e), m.group().split()[0].lower()))
+        inside = [i for i, (a, b) in enumerate(country_spans) if a <= s < b]
+        if inside and country_spans[inside[0]][1] + 2 < e:
+            continue        # "South Korean President Lee": a demonym and a name, not a place
+        is_country = bool(inside) and any(a <= s and e <= b + 2 for a, b in country_spans)
+        known = city_of.get(fold(p))
+        code = codes[inside[0]] if inside else known
+        cands.append((is_country, s, p, (s, e), known is not None and not is_country, code))
+    # "will arrive in the capital of Laos", "the Cuban capital"
+    for i, (a, b) in enumerate(country_spans):
+        if not (zone[0] <= a < zone[1]) or codes[i] not in capital_of:
+            continue
+        pre = fold(text[max(zone[0], a - 30):a])
+        post = fold(text[b:b + 9])
+        if re.search(r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?$", pre) or (re.match(r"\s+capital\b", post)
+                                                                           and re.search(r"\bthe\s+$", pre)):
+            cands.append((False, a, capital_of[codes[i]], None, True, codes[i]))
+    cands.sort(key=lambda c: c[1])
+    dl_code = city_of.get(fold(dateline)) if dateline else None
+    dl_name = (dateline.title() if dateline and dateline.isupper() else dateline)
     if cands:
-        cities = [c for c in cands if not c[0]]
-        pool = cities or cands
-        # prefer the place nearest after the event cue
-        if anchor is not None:
-            after = [c for c in pool if c[1] >= anchor]
-            pool = after or pool
-        best = pool[0]
+        def nearest(pool):
+            if anchor is not None:
+                after = [c for c in pool if c[1] >= anchor]
+                pool = after or pool
+            return pool[0]
+        known = [c for c in cands if c[4]]
+        countries = [c for c in cands if c[0]]
+        others = [c for c in cands if not c[0]]
+        # "a visit to Russia, … the agreements signed in Havana in May": the place that goes with the event cue
+        direct = [c for c in cands if anchor is not None and anchor <= c[1] <= anchor + 40]
+        if direct and (direct[0][0] or direct[0][4]):
+            best = direct[0]
+        elif known:
+            best = nearest(known)
+            return best[2], best[3]
+        elif countries and not others:
+            best = nearest(countries)
+        else:
+            best = None
+        if best is not None and best[0]:
+            # "a visit to Japan", dateline "Tokyo": the city in that country
+            if dl_code and dl_code == best[5]:
+                return dl_name, None
+            # a caption or headline before the story may name the city ("… in Hanoi on September 13")
+            if lead:
+                for m in _PLACE.finditer(text, lead[0], lead[1]):
+                    w = m.group("p").split()
+                    for k in range(min(3, len(w)), 0, -1):
+                        name = " ".join(w[:k]).rstrip(".,")
+                        if city_of.get(fold(name)) == best[5] and best[5]:
+                            return name, (m.start("p"), m.start("p") + len(name))
+            return best[2], best[3]
+        if best is not None:
+            return best[2], best[3]
+        best = nearest(others)
         return best[2], best[3]
     if dateline:
-        return (dateline.title() if dateline.isupper() else dateline), None
+        return dl_name, None
     return None, None
 
 
-def event_date(mentions: list[DateMention], zone: tuple[int, int], anchor: int | None) -> DateMention | None:
-    """The first day-precise date in the opening sentences (after the dateline)."""
-    pool = [m for m in mentions if zone[0] <= m.start < zone[1] and m.kind in ("exact", "weekday", "relative")]
+def event_date(mentions: list[DateMention], zone: tuple[int, int], anchor: int | None,
+               published: date | None = None, dateline_dates: list[DateMention] | None = None) -> DateMention | None:
+    """The first day-precise date in the opening sentences (after the dateline), else the dateline's own date.
+
+    A date well before publication (`the visit … in June 2022` in a story of April 2023) is an earlier
+    happening the opening recalls, not the one it reports."""
+    def recent(m: DateMention) -> bool:
+        if published is None:
+            return True
+        d = _first_day(m.value)
+        return d is None or d >= published - timedelta(days=45) or m.value == published.isoformat()[:len(m.value)]
+
+    opening = [m for m in mentions if zone[0] <= m.start < zone[1] and recent(m)]
+    pool = [m for m in opening if m.kind in ("exact", "weekday", "relative")]
     if not pool:
-        pool = [m for m in mentions if zone[0] <= m.start < zone[1] and m.kind == "month"]
+        pool = [m for m in dateline_dates or [] if m.kind == "exact" and recent(m)]
+    if not pool:
+        pool = [m for m in opening if m.kind == "month"]
     if not pool:
         return None
     return pool[0]
+
+
+def _first_day(value: str) -> date | None:
+    parts = value.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
 
 
 def parties(person_countries_opening: list[str], opening_mentions: list[str], all_mentions: list[str],

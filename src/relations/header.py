@@ -70,10 +70,19 @@ _DL_CAPS_DASH = re.compile(rf"(?:^|(?<=\n)|(?<=[-—–]\s))\s*(?P<place>{_CAPS_
 _DL_CREDIT = re.compile(
     rf"(?:^|(?<=\n))\s*(?P<place>{_PLACE})(?:,\s*[A-Z][\w]+)?,?\s*(?:{_MONTH})?\s*\((?P<agency>[^()\n]{{2,40}})\)\s*(?:{_DASH}+)?"
 )
+# "SINGAPORE: Singapore and Vietnam signed …": a place in capitals and a colon, at the start of a line.
+_DL_CAPS_COLON = re.compile(rf"(?:^|(?<=\n))[ \t]*(?P<place>{_CAPS_PLACE}):\s+(?=[A-Z])")
+# "… Photo Thống Nhất HAVANA — First Secretary …": after a photo credit, a place in capitals and a long dash.
+_DL_CAPS_LOOSE = re.compile(rf"(?<=\s)(?P<place>[A-ZÀ-ÝĐ]{{2}}[A-ZÀ-ÝĐẠ-Ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+){{0,3}})\s*(?:—|–|--)\s")
 # "HAVANA, June 14 Russia and Cuba ...": a place in capitals and a date.
 _DL_CAPS_DATE = re.compile(rf"(?:^|(?<=\n))\s*(?P<place>{_CAPS_PLACE}),\s*(?:[A-Z][a-z]+,\s*)?{_MONTH}\b")
 # "— VNA/VNS" at the end of the story.
-_TRAILING_CREDIT = re.compile(rf"{_DASH}\s*(?P<agency>[A-Z][A-Za-z]{{1,12}}(?:/[A-Z][A-Za-z]{{1,12}})*)\s*$")
+_TRAILING_CREDIT = re.compile(rf"(?:^|\s|(?<=[.!?\"”])){_DASH}\s*(?P<agency>[A-Z][A-Za-z]{{1,12}}(?:/[A-Z][A-Za-z]{{1,12}})*)\s*$")
+# "This is reported by UNN", "(Taken from Prensa Latina)", "Source: VNA": the story's own source
+_REPORTED = re.compile(r"(?:\breported by|\b[Tt]aken from|\bSource:|\bSource\s*-|\bwith information from)\s*"
+                       r"(?P<agency>[A-Z][\w+/&.-]*(?: [A-Z][\w+&.-]*){0,4})")
+# photo credits, the last resort: "Photo:AFP", "| Photo: EFE/EPA/ALEXANDER …", "Pool via REUTERS", "(Photo: VNA/VNS)"
+_PHOTO = re.compile(r"(?:\bPhotos?\s*:\s*|\bvia\s+)(?P<agency>[A-Z][\w+&.-]*(?:[ /][A-Z][\w+&.-]*){0,5})")
 _SOURCE_CREDIT = re.compile(r"\((?:Source|Photo):\s*(?P<agency>[A-Z][\w/ ]{1,25})\)")
 
 
@@ -89,6 +98,22 @@ class Credit:
 def _known_agency(name: str, agencies: set[str]) -> bool:
     parts = [p for p in re.split(r"[/,]\s*", name) if p]
     return bool(parts) and all(fold(p.strip()) in agencies for p in parts)
+
+
+def _known_prefix(cand: str, agencies: set[str]) -> str | None:
+    """The leading known agencies of a credit: `EFE/EPA/ALEXANDER ASTAFYEV` -> `EFE/EPA`, `Prensa Latina)` -> `Prensa Latina`."""
+    parts = cand.split("/")
+    keep = []
+    for p in parts:
+        words = p.split()
+        # the longest run of leading words that names an agency ("Prensa Latina news" -> "Prensa Latina")
+        hit = next((k for k in range(len(words), 0, -1) if fold(" ".join(words[:k]).strip(".")) in agencies), 0)
+        if not hit:
+            break
+        keep.append(" ".join(words[:hit]).strip("."))
+        if hit < len(words):
+            break
+    return "/".join(keep) if keep else None
 
 
 def credit(text: str, agencies: set[str], story_start: int = 0) -> Credit:
@@ -111,11 +136,16 @@ def credit(text: str, agencies: set[str], story_start: int = 0) -> Credit:
         m = nxt[-1]
         place, place_span, dl_end = m.group("place").strip(), m.span("place"), m.end()
     elif place is None:
-        m = _DL_CAPS_DATE.search(head)
+        m = _DL_CAPS_DATE.search(head) or _DL_CAPS_COLON.search(head)
+        if m is None:
+            m = next((c for c in _DL_CAPS_LOOSE.finditer(head) if not _known_agency(c.group("place"), agencies)
+                      and re.search(r"\bPhotos?\b", head[max(0, c.start() - 60):c.start()])), None)
         if m:
             place, place_span, dl_end = m.group("place").strip(), m.span("place"), m.end()
     tail = text.rstrip()
     m = _TRAILING_CREDIT.search(tail[-60:])
+    if m and not (_known_agency(m.group("agency"), agencies) or re.fullmatch(r"[A-Z]{2,6}(?:/[A-Z]{2,6})*", m.group("agency"))):
+        m = None
     if m:
         off = len(tail) - min(60, len(tail))
         agency, agency_span = m.group("agency"), (off + m.start("agency"), off + m.end("agency"))
@@ -124,9 +154,21 @@ def credit(text: str, agencies: set[str], story_start: int = 0) -> Credit:
         if m and _known_agency(m.group("agency").strip(), agencies):
             agency, agency_span = m.group("agency").strip(), m.span("agency")
     if agency is None:
+        for m in _REPORTED.finditer(text):
+            got = _known_prefix(m.group("agency"), agencies)
+            if got:
+                agency, agency_span = got, (m.start("agency"), m.start("agency") + len(got))
+                break
+    if agency is None:
         m = re.search(r"[—–-]\s*(?P<agency>[A-Z]{2,6}(?:/[A-Z]{2,6})?)\s+Photo\b", text)
         if m:
             agency, agency_span = m.group("agency"), m.span("agency")
+    if agency is None:
+        for m in _PHOTO.finditer(text):
+            got = _known_prefix(m.group("agency"), agencies)
+            if got:
+                agency, agency_span = got, (m.start("agency"), m.start("agency") + len(got))
+                break
     return Credit(agency, agency_span, place, place_span, dl_end)
 
 

@@ -22,7 +22,10 @@ import yaml
 from relations.errors import DictionaryError
 from relations.text import fold, is_word_boundary
 
-FILES = ("countries", "organizations", "names", "topics", "agreements", "events")
+# libyaml's loader when PyYAML was built with it: the same data, about 8 times faster to read.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+FILES = ("countries", "organizations", "names", "topics", "agreements", "events", "places")
 
 
 class Matcher:
@@ -97,8 +100,13 @@ class Knowledge:
 
 def _read_yaml(text: str, where: str) -> dict:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError as first:
+        exc = first
+        try:  # the pure-Python loader words its errors as users have always seen them
+            yaml.load(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as again:
+            exc = again
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

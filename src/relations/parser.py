@@ -75,13 +75,22 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
     if cred.dateline_end and opening[0] <= cred.dateline_end < opening[1]:
         # the dateline ("VIETNAM, May 17 - HÀ NỘI —") is not part of the story's first sentence
         opening = (cred.dateline_end, opening[1])
+    elif cred.dateline_end and cred.dateline_end >= opening[1]:
+        # a photo caption before the dateline: the story starts after "BEIJING, Aug. 19 (Xinhua) —"
+        after = [sp for sp in story_sents if sp[1] > cred.dateline_end]
+        if after:
+            opening = (cred.dateline_end, after[min(1, len(after) - 1)][1])
     first_sent = story_sents[0] if story_sents else opening
     mentions = find_dates(body, ref, precision)
-    etype, type_span = event_type(body, folded, opening, kb)
-    main_date = event_date(mentions, opening, type_span[0] if type_span else None)
+    etype, type_span = event_type(body, folded, opening, kb, lay.headline)
+    dl_dates = [m for m in mentions if cred.dateline_span and cred.dateline_end
+                and cred.dateline_span[0] <= m.start < cred.dateline_end]
+    main_date = event_date(mentions, opening, type_span[0] if type_span else None,
+                           ref if precision == "day" else None, dl_dates)
     org_spans = [sp for o in orgs for sp in o.spans]
     place, place_span = event_place(body, opening, type_span[0] if type_span else None, org_spans + person_spans,
-                                    [(m.start, m.end) for m in cm], cred.dateline)
+                                    [(m.start, m.end) for m in cm], cred.dateline, kb, [m.code for m in cm],
+                                    (0, opening[0]) if opening[0] - lay.story_start < 1000 else None)
 
     in_opening = lambda s: opening[0] <= s < opening[1] or (lay.headline and lay.headline[0] <= s < lay.headline[1])
     party_codes = find_parties(
@@ -102,11 +111,13 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
             else:
                 p.country, p.country_how = home, "assumed: the article's main country"
 
-    topic_ev = find_topics(body, folded, kb, org_spans + list(lay.noise))
-    topics_in = lambda s, e: set(find_topics(body[:e], folded[:e], kb, [], start=s))
+    # the headline counts for topics; menus, captions' credits and the agency credit do not
+    credit_spans = [cred.agency_span] if cred.agency_span else []
+    topic_ev = find_topics(body, folded, kb, org_spans + credit_spans + [n for n in lay.noise if n != lay.headline])
+    topics_in = lambda s, e, ex=(): set(find_topics(body[:e], folded[:e], kb, list(ex), start=s))
     org_countries = lambda s, e: [o.country for o in orgs if o.country and any(s <= a < e for a, _ in o.spans)]
     agreements = find_agreements(body, folded, sents, kb, org_spans + list(lay.noise), topics_in, party_codes,
-                                 ref.year if ref else None, org_countries)
+                                 ref, org_countries)
 
     actors = []
     seen_c: dict[str, dict] = {}

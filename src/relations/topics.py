@@ -12,7 +12,8 @@ def _matcher(kb: Knowledge) -> tuple[Matcher, list[tuple[re.Pattern, str]]]:
     cached = kb.cache.get("topics")
     if cached:
         return cached
-    entries = []
+    # phrases that contain a keyword but name no field of relations ("press conference", "the capital of")
+    entries = [(str(p), None) for p in kb.section("topics", "not_topics", []) or []]
     for t in kb.section("topics", "topics", []):
         for kw in t.get("keywords") or []:
             entries.append((str(kw), t["id"]))
@@ -41,7 +42,7 @@ def find_topics(text: str, folded: str, kb: Knowledge, exclude: list[tuple[int, 
             scoped.append((m.start(), m.end(), topic))
     out: dict[str, list[tuple[int, int]]] = {}
     for s, e, topic in matcher.find(folded, text):
-        if s < start or any(a <= s and e <= b for a, b in exclude):
+        if topic is None or s < start or any(a <= s and e <= b for a, b in exclude):
             continue
         scope = next((t for a, b, t in scoped if a <= s and e <= b), None)
         if scope and scope != topic:
