@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from relations.knowledge import Knowledge
@@ -29,5 +30,10 @@ def find_countries(text: str, folded: str, kb: Knowledge) -> list[CountryMention
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             out.append(CountryMention(m.start(), m.end(), kb.exact_countries[m.group()], False))
+    # "US$3 billion", "US $636 million", "NZ$": a currency, not a country named
+    out = [m for m in out if not _CURRENCY.match(text, m.end)]
     out.sort(key=lambda m: m.start)
     return out
+
+
+_CURRENCY = re.compile(r" ?\$")

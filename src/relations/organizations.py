@@ -13,12 +13,24 @@ from dataclasses import dataclass, field
 
 from relations.countries import CountryMention
 from relations.knowledge import Knowledge, Matcher
-from relations.runs import Run, Tok
+from relations.runs import Run, Tok, office_heads
 from relations.text import fold, fold_key
 
 GENERIC = {"party", "parties", "state", "states", "government", "governments", "ministry", "ministries",
            "committee", "two", "both", "the", "army", "people", "peoples", "nation", "nations"}
 NOT_LEAD = {"government", "state", "republic", "kingdom", "island", "islands", "city", "province"}
+# a head noun written alone after a country adjective is still a name: "the Mozambican Assembly"
+SOLO_HEADS = {"assembly", "parliament", "senate", "congress", "embassy", "consulate", "navy", "diet", "duma",
+              "legislature", "knesset", "politburo"}
+# heads of diplomatic missions take their place: "Embassy in Vietnam", "Consulate General in Bengaluru"
+MISSIONS = {"embassy", "consulate", "consulate-general", "mission"}
+# an ordinal in front makes a gathering, not a body: "the 29th Future of Asia Forum"
+GATHERINGS = {"forum", "summit", "conference", "congress", "meeting", "session", "dialogue", "festival", "expo",
+              "fair", "games", "plenum"}
+# a name followed by one of these is a document's name: "Visiting Forces Agreement"
+DOCUMENTS = {"agreement", "treaty", "accord", "pact", "convention", "law", "act", "declaration", "protocol",
+             "memorandum", "charter", "resolution", "statement", "programme", "program", "plan", "strategy",
+             "initiative", "project", "award", "prize", "medal", "order", "summit"}
 
 
 @dataclass
@@ -31,6 +43,7 @@ class Org:
     international: bool = False
     spans: list[tuple[int, int]] = field(default_factory=list)
     country_how: str | None = None
+    canon: str | None = None    # the dictionary entry it was found by
 
     @property
     def key(self) -> str:
@@ -52,6 +65,8 @@ class OrgVocab:
     agencies: frozenset
     known: Matcher
     acronyms: dict
+    person_heads: frozenset
+    bound: dict
 
 
 def vocab(kb: Knowledge) -> OrgVocab:
@@ -60,12 +75,19 @@ def vocab(kb: Knowledge) -> OrgVocab:
         return cached
     org = kb.data.get("organizations", {})
     names = kb.data.get("names", {})
-    heads = {fold(h).split()[-1] for h in org.get("head_nouns") or []} - {"general", "of", "the"}
+    heads = {fold(h).split()[-1] for h in org.get("head_nouns") or [] if len(fold(h).split()) == 1} - {"general", "of", "the"}
     leads = {fold(h).split()[0] for h in org.get("lead_nouns") or []} - NOT_LEAD
     offices = set()
     for o in names.get("offices") or []:
         offices.update(fold(o).split())
     offices -= {"of", "the", "and", "general", "national", "state", "people's", "party"}
+    person_heads = set(office_heads(names.get("offices")))
+    # "Lower House", "Stock Exchange": a last word that is a head only after its own modifier
+    bound = {}
+    for h in org.get("head_nouns") or []:
+        ws = fold(h).split()
+        if len(ws) > 1:
+            bound.setdefault(ws[-1], set()).add(" ".join(ws[:-1]))
     institution = {fold(w) for w in org.get("institution_words") or []} | heads | leads
     surnames = set()
     for group in (names.get("surnames") or {}).values():
@@ -87,7 +109,8 @@ def vocab(kb: Knowledge) -> OrgVocab:
             if e.get("acronym"):
                 acronyms[e["acronym"]] = info
     v = OrgVocab(frozenset(heads), frozenset(leads), frozenset(offices), frozenset(institution),
-                 frozenset(surnames), frozenset(agencies), Matcher(entries), acronyms)
+                 frozenset(surnames), frozenset(agencies), Matcher(entries), acronyms, frozenset(person_heads),
+                 {k: frozenset(x) for k, x in bound.items() if k not in heads})
     kb.cache["orgvocab"] = v
     return v
 
@@ -99,19 +122,54 @@ def _country_at(mentions: list[CountryMention], start: int, end: int) -> Country
     return None
 
 
-def _segments(run: Run, v: OrgVocab, text: str, cmentions) -> list[list[Tok]]:
-    """Split a run at `and` where a second name starts, and drop leading offices."""
+def _is_head(w: str, prev: str | None, v: OrgVocab) -> bool:
+    """`w` ends an organisation name (`Committee`, `Group`; `House` only in `Lower House`)."""
+    w = _POSS_TOK.sub("", w)
+    if w in v.heads or w.rstrip("s") in v.heads:
+        return True
+    return prev is not None and prev in v.bound.get(w, ())
+
+
+def _complete(seg: list[Tok], v: OrgVocab) -> bool:
+    """The part before an `and` is a whole name: it ends at a head noun or holds `Ministry of …`."""
+    if not seg:
+        return False
+    if len(seg) == 1 and seg[0].text.isupper() and len(seg[0].text) >= 2:
+        return True   # an acronym: "BVIM and the Russian Direct Investment Fund"
+    words = [fold(t.text) for t in seg]
+    if _is_head(words[-1], words[-2] if len(words) > 1 else None, v):
+        return True
+    return any(w in v.leads and k + 1 < len(seg) and seg[k + 1].text in ("of", "for", "on") for k, w in enumerate(words))
+
+
+def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset()) -> list[list[Tok]]:
+    """Split a run where a second name or a person starts, and drop leading offices."""
     toks = run.toks
     segs, cur = [], []
     for i, t in enumerate(toks):
         low = t.text.lower()
-        if low == "and" and cur:
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if nxt and (nxt.text == "the" or fold(nxt.text) in v.leads or _country_at(cmentions, nxt.start, nxt.end)):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if low == "and" and cur and nxt:
+            nw = fold(nxt.text)
+            rest = [fold(x.text) for x in toks[i + 1:]]
+            if nw in v.person_heads or ((nxt.text == "the" or nw in v.leads or _country_at(cmentions, nxt.start, nxt.end)
+                                         or ("of" not in rest and any(_is_head(w, None, v) for w in rest)))
+                                        and (_complete(cur, v) or cur[-1].end in known_ends)):
+                segs.append(cur)
+                cur = []
+                continue
+        if low in ("in", "on") and cur:
+            pw = fold(cur[-1].text)
+            keep = (low == "in" and pw in MISSIONS | {"general"}) or (low == "on" and pw in v.leads)
+            if not keep:
                 segs.append(cur)
                 cur = []
                 continue
         cur.append(t)
+        if _POSS_TOK.search(t.text) and nxt is not None and fold(t.text) not in NAME_POSSESSIVES \
+                and not _country_at(cmentions, t.start, t.end):
+            segs.append(cur)   # "Air Force Service's Division 371": two names
+            cur = []
     if cur:
         segs.append(cur)
     out = []
@@ -123,7 +181,8 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions) -> list[list[Tok]]:
                 break
             before = [fold(t.text) for t in seg[:idx]]
             if all(w in v.offices or w in ("and", "deputy", "vice", "first", "general", "standing", "permanent", "former")
-                   or w.rstrip("s") in v.offices for w in before) and any(w in v.offices for w in before):
+                   or w.rstrip("s") in v.offices for w in before) and any(w in v.person_heads for w in before) \
+                    and fold(seg[idx - 1].text) not in v.heads:
                 seg = seg[idx + 1:]
                 while seg and seg[0].text.lower() in ("the", "and"):
                     seg = seg[1:]
@@ -134,6 +193,10 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions) -> list[list[Tok]]:
         if seg:
             out.append(seg)
     return out
+
+
+_POSS_TOK = re.compile(r"['’]s$")
+NAME_POSSESSIVES = {"people's", "women's", "children's", "workers's", "farmers's", "nation's", "world's", "youth's"}
 
 
 def _name_like_tail(seg: list[Tok], v: OrgVocab, cmentions) -> int:
@@ -161,23 +224,52 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
     for s, e, info in v.known.find(folded, text):
         if not text[s].isupper() or skip(s, e):
             continue
+        if re.match(r"\s+(?:Framework\s+)?Convention\s+(?:on|against|for)\b", text[e:e + 32]):
+            continue   # "the United Nations Convention on the Law of the Sea" is a document
         name, country, acr, intl = info
-        found.append(Org(name, s, e, country, acr, intl, [(s, e)], "dictionary" if country else None))
+        written = text[s:e]
+        if fold(written) != fold(name) and acr != written and len(written.split()) > 1:
+            name_out = written  # GUIDE: the name as found in the text ("UN Security Council")
+        else:
+            name_out = name
+        found.append(Org(name_out, s, e, country, acr, intl, [(s, e)], "dictionary" if country else None, canon=name))
+    known_ends = frozenset(o.end for o in found)
     for run in runs:
-        for seg in _segments(run, v, text, cmentions):
+        for seg in _segments(run, v, text, cmentions, known_ends):
             org = _structural(seg, v, text, cmentions)
             if org and not skip(org.start, org.end):
                 if any(o.start <= org.start and org.end <= o.end for o in found):
                     continue
+                inner = [o for o in found if org.start <= o.start < org.end]
+                if len(inner) > 1:
+                    continue   # "the United Nations and the Non-Aligned Movement" are two
+                if inner and re.fullmatch(r"(?:\w+\s+){1,2}of\s+(?:the\s+)?", text[org.start:inner[0].start]) \
+                        and fold(text[org.start:inner[0].start]).split()[0] in GENERIC | {"congress"}:
+                    continue   # "the Committee of the Communist Party of Vietnam": the party is the name
+                if inner and inner[0].start == org.start and inner[0].canon:
+                    # "Communist Party of Vietnam Central Committee": keep what the dictionary knows
+                    org.acronym, org.international = inner[0].acronym, inner[0].international
+                    if inner[0].country:
+                        org.country, org.country_how = inner[0].country, inner[0].country_how
                 found = [o for o in found if not (org.start <= o.start and o.end <= org.end)]
                 found.append(org)
     found.sort(key=lambda o: o.start)
     _bind_acronyms(text, found, v, cmentions)
+    found = _full_forms(text, found, runs, v, cmentions)
+    found = _drop_party_organs(text, found)
     return _merge(found)
+
+
+_DASHED = re.compile(r"((?:[A-ZÀ-Ỹ][\w’'.]*\s+){0,3}[A-ZÀ-Ỹ][\w’'.]*)\s+[-–]\s+$")
 
 
 def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None:
     words = [fold(t.text) for t in seg]
+    full_start = seg[0].start
+    # a leading ordinal: "the 7th National Assembly" is the National Assembly; "the 29th … Forum" is a gathering
+    ordinal = bool(seg and seg[0].text[:1].isdigit())
+    if ordinal:
+        seg, words = seg[1:], words[1:]
     # a leading country adjective or possessive is the country, not the name
     country = how = None
     while seg:
@@ -196,24 +288,31 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
         return None
     lead_idx = next((i for i, w in enumerate(words) if (w in v.leads or w in v.heads) and seg[i].cap
                      and i + 1 < len(seg) and seg[i + 1].text in ("of", "for", "on")), None)
-    head_idxs = [i for i, w in enumerate(words) if (w in v.heads or w.rstrip("s") in v.heads) and seg[i].cap]
+    head_idxs = [i for i, w in enumerate(words) if _is_head(w, words[i - 1] if i else None, v) and seg[i].cap
+                 and not _country_at(cmentions, seg[i].start, seg[i].end)
+                 and not any(m.start < seg[i].start < m.end for m in cmentions)]
     if lead_idx is None and not head_idxs:
         return None
     if lead_idx is not None:
-        end_i = len(seg)
         cut = _name_like_tail(seg[lead_idx:], v, cmentions)
         end_i = lead_idx + cut
-        start_i = 0
     else:
         end_i = head_idxs[-1] + 1
         if end_i < len(seg) and seg[end_i].text == "of":
-            end_i = len(seg)
             end_i = _name_like_tail(seg, v, cmentions)
-        start_i = 0
-    body = seg[start_i:end_i]
+    body = seg[:end_i]
+    if lead_idx is None:
+        # "President Miguel Díaz-Canel and Army General …": a person's office is not part of a name
+        office = max((k for k, t in enumerate(body) if fold(t.text) in v.person_heads and k + 1 < len(body)
+                      and fold(body[k + 1].text) not in v.institution), default=None)
+        if office is not None:
+            ands = [k for k, t in enumerate(body) if t.text == "and" and k > office]
+            body = body[ands[-1] + 1:] if ands else body[office + 1:]
     while body and body[-1].text.lower() in ("of", "the", "and", "for", "on", "with", "in"):
         body = body[:-1]
     if not body:
+        return None
+    if ordinal and any(fold(t.text) in GATHERINGS for t in body):
         return None
     # "Ministry of Public Security of Việt Nam": the trailing country is not part of the name
     ofs = [i for i, t in enumerate(body) if t.text == "of"]
@@ -223,20 +322,143 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
         if cm and cm.end >= body[-1].end:
             country, how = cm.code, "of"
             body = body[:last]
+    # "Congress of the Communist Party of Cuba" is the party's congress: a gathering
+    if fold(body[0].text) in ("congress", "plenum") or (len(body) > 1 and fold(body[1].text) == "congress"):
+        of = next((k for k, t in enumerate(body) if t.text == "of"), None)
+        if of is not None and any(fold(t.text) == "party" for t in body[of:]):
+            inner = [t for t in seg[of + 1:] if t.text.lower() != "the" or t is not seg[of + 1]]
+            return _structural(inner, v, text, cmentions) if inner else None
     bwords = [fold(t.text) for t in body]
     content = [w for w in bwords if w not in ("of", "the", "and", "for", "on", "with", "in")]
-    if len(content) < 2 or all(w in GENERIC or w.rstrip("s") in GENERIC for w in content):
+    solo = len(content) == 1 and (country and content[0] in SOLO_HEADS
+                                  or (re.match(r"\s+\d{1,4}\b", text[body[-1].end:]) and content[0] in v.heads))
+    if (len(content) < 2 and not solo) or all(w in GENERIC or w.rstrip("s") in GENERIC for w in content):
         return None
-    if all(w in v.offices or w in ("general", "party", "state", "major", "lieutenant") for w in content):
+    if all(w in v.person_heads or w in ("general", "party", "state", "major", "lieutenant", "vice", "deputy", "first")
+           for w in content):
         return None
-    name = text[body[0].start:body[-1].end]
-    if fold(name) in v.agencies:
-        return None
+    return _finish(body, seg, v, text, cmentions, country, how, full_start)
+
+
+def _finish(body, seg, v: OrgVocab, text: str, cmentions, country, how, full_start) -> Org | None:
+    start, end = body[0].start, body[-1].end
+    if _POSS_TOK.search(body[-1].text):
+        end -= 2   # "the Vietnamese Communist Party’s newspaper"
+    name = text[start:end]
+    if fold(name) in v.agencies or fold(text[full_start:end]) in v.agencies:
+        return None   # "Vietnam News Agency" is a source
+    if any(m.start <= start and end <= m.end for m in cmentions):
+        return None   # "the Russian Federation" is a country
+    after = text[end:end + 40]
+    doc = re.match(r"\s+([A-Z]\w+)", after)
+    if doc and fold(doc.group(1)) in DOCUMENTS:
+        return None   # "the Visiting Forces Agreement"
+    num = re.match(r"\s+\d{1,4}\b", after)
+    if num and _is_head(fold(body[-1].text), None, v):
+        end += num.end()   # "Division 371", "Air Force Regiment 921"
+        name = text[start:end]
+    if fold(body[-1].text) in MISSIONS | {"general"}:
+        place = re.match(r"\s+in\s+((?:[A-ZÀ-Ỹ][\w’'-]*\s?){1,3})", after)
+        if place:
+            end = end + place.end() - (1 if place.group(0).endswith(" ") else 0)
+            name = text[start:end].rstrip()
+            end = start + len(name)
+    before = text[max(0, full_start - 30):full_start]
+    if country is None and len(name.split()) == 2 and re.search(r"\b[a-z]+\s+and\s+$", before):
+        return None   # "a nuclear science and Technology Center": a description, not a name
+    if re.search(r"/\s*$", before) and name.isupper():
+        return None   # a photo credit: "EFE/EPA/…/GOVERNMENT PRESS SERVICE"
+    dashed = _DASHED.search(before)
+    if dashed:
+        left_start = full_start - len(before) + dashed.start(1)
+        lcms = [m for m in cmentions if left_start <= m.start < full_start]
+        if lcms and all(m.start == left_start for m in lcms[:1]) and text[lcms[-1].end:full_start].strip() == "-":
+            # "Vietnam - Cambodia Joint Committee": a body of two countries
+            start, country, how = left_start, None, "joint body"
+        elif not lcms or lcms[0].start == left_start:
+            if lcms:
+                country, how = lcms[0].code, "adjective"
+                left_start = lcms[0].end + 1
+            start = left_start   # "Việt Nam National Industry - Energy Group"
+        name = text[start:end]
+        if country is None and how == "joint body":
+            return Org(name, start, end, None, None, True, [(start, end)], how)
     if country is None:
-        cm = _country_at(cmentions, body[0].start, body[-1].end)
+        cm = _country_at(cmentions, start, end)
         if cm:
             country, how = cm.code, "in name"
-    return Org(name, body[0].start, body[-1].end, country, None, False, [(body[0].start, body[-1].end)], how)
+    return Org(name, start, end, country, None, False, [(start, end)], how)
+
+
+def _full_forms(text: str, orgs: list[Org], runs: list[Run], v: OrgVocab, cmentions) -> list[Org]:
+    """`Việt Nam National Industry - Energy Group (Petrovietnam)`, `Petroleum of Venezuela (PDVSA)`:
+    a known name in brackets after a written-out name is that name's short form."""
+    out = list(orgs)
+    ends = {r.end: r for r in runs}
+    for d in orgs:
+        if d.canon is None or d.start < 2 or text[d.start - 1] != "(" or text[d.end:d.end + 1] != ")":
+            continue
+        host = next((o for o in out if o is not d and 0 <= d.start - 2 - o.end <= 1 and text[o.end:d.start].strip() == "("), None)
+        if host is None:
+            run = ends.get(d.start - 2)
+            if run is None or text[run.end:d.start] != " (":
+                continue
+            segs = _segments(run, v, text, cmentions)
+            seg = segs[-1] if segs else None
+            country = how = None
+            while seg and _country_at(cmentions, seg[0].start, seg[0].end):
+                cm = _country_at(cmentions, seg[0].start, seg[0].end)
+                country, how = cm.code, "adjective"
+                seg = [t for t in seg if t.start >= cm.end]
+            if not seg or len(seg) < 2 or not seg[0].cap or seg[-1].text.lower() in ("of", "the", "and"):
+                continue
+            if any(fold(t.text) in v.person_heads for t in seg):
+                continue
+            host = Org(text[seg[0].start:seg[-1].end], seg[0].start, seg[-1].end, country, None, False,
+                       [(seg[0].start, seg[-1].end)], how)
+            out.append(host)
+        host.spans.extend(d.spans)
+        host.canon = host.canon or d.canon
+        host.acronym = host.acronym or d.acronym or text[d.start:d.end]
+        host.international = host.international or d.international
+        if d.country:
+            host.country, host.country_how = d.country, d.country_how
+        out.remove(d)
+    out.sort(key=lambda o: o.start)
+    return out
+
+
+def _drop_party_organs(text: str, orgs: list[Org]) -> list[Org]:
+    """`the Communist Party of Vietnam (CPV) Central Committee`, `the CPV Central Committee`: the party is the
+    organisation (GUIDE); its Central Committee is kept as a span of the party, not as another organisation."""
+    out: list[Org] = []
+    for o in sorted(orgs, key=lambda o: o.start):
+        name = text[o.start:o.end]
+        cut = name.rfind(" Central Committee")
+        parties = [p for p in out if "party" in p.key.split()]
+        acrs = {p.acronym for p in parties if p.acronym}
+        words = name.split()
+        organ_only = o.key == "central committee" or (len(words) == 3 and words[0] in acrs
+                                                        and o.key.endswith("central committee"))
+        if organ_only:
+            owner = [p for p in parties if p.acronym == words[0]] or parties
+            if owner:
+                owner[-1].spans.append((o.start, o.end))
+            continue
+        if cut > 0 and name.endswith(" Central Committee") and "party" in fold(name[:cut]).split() \
+                and o.canon is None and (o.start, o.end) in o.spans:
+            short = Org(name[:cut], o.start, o.start + cut, o.country, o.acronym, o.international,
+                        [sp for sp in o.spans if sp != (o.start, o.end)] + [(o.start, o.start + cut)], o.country_how)
+            organ = (o.start + cut + 1, o.end)
+            fuller = [p for p in parties if short.key != p.key and set(short.key.split()) < set(p.key.split())]
+            if fuller:
+                # "the Communist Party Central Committee", after the Communist Party of China
+                fuller[-1].spans.extend(short.spans + [organ])
+                continue
+            short.spans.append(organ)
+            o = short
+        out.append(o)
+    return out
 
 
 _ACR = re.compile(r"\s*\(\s*([A-Z][A-Za-z&.\-]{1,9})\s*\)")
@@ -271,15 +493,21 @@ def _bind_acronyms(text: str, orgs: list[Org], v: OrgVocab, cmentions) -> None:
 
 
 def _merge(orgs: list[Org]) -> list[Org]:
-    by_key: dict[str, Org] = {}
+    """One organisation per name, acronym or dictionary entry; the same name in two countries stays two
+    (`the Vietnamese Ministry of Foreign Affairs and the Singaporean Ministry of Foreign Affairs`)."""
+    by_key: dict[str, list[Org]] = {}
     by_acr: dict[str, Org] = {}
     out: list[Org] = []
     for o in sorted(orgs, key=lambda o: o.start):
-        target = by_key.get(o.key) or (by_acr.get(o.acronym) if o.acronym else None)
+        same = [t for t in by_key.get(o.key, []) + by_key.get("canon:" + (o.canon or ""), [])
+                if t.country is None or o.country is None or t.country == o.country]
+        target = same[-1] if same else (by_acr.get(o.acronym) if o.acronym else None)
         if target is None and o.acronym is None:
             target = by_acr.get(o.name)
         if target is None:
-            by_key[o.key] = o
+            by_key.setdefault(o.key, []).append(o)
+            if o.canon:
+                by_key.setdefault("canon:" + o.canon, []).append(o)
             if o.acronym:
                 by_acr[o.acronym] = o
             out.append(o)

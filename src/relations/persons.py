@@ -12,17 +12,21 @@ by their first surname.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from relations.countries import CountryMention
 from relations.knowledge import Knowledge
 from relations.organizations import Org, vocab as org_vocab
-from relations.runs import Run, Tok
+from relations.runs import OFFICE_MODIFIERS, Run, Tok, office_heads
 from relations.text import fold, fold_key
 
 SURNAME_COUNTRY = {"vietnamese": "VNM", "korean": "KOR", "chinese": "CHN", "khmer": "KHM", "lao": "LAO",
                    "japanese": "JPN", "thai": "THA"}
 CONNECT = {"of", "the", "and", "for", "on", "with", "in"}
+MODIFIERS = OFFICE_MODIFIERS
+# abbreviated offices, written out in titles
+ABBREV = {"pm": "Prime Minister", "fm": "Foreign Minister"}
 _POSS = re.compile(r"['’]s$")
 
 
@@ -45,6 +49,9 @@ class Person:
 @dataclass(frozen=True)
 class PersonVocab:
     offices: frozenset          # single folded words that make up offices
+    heads: frozenset            # the words that name the office holder (Minister, President, Chairman ...)
+    surname_codes: dict         # folded family name -> every country whose tradition uses it
+    places: frozenset           # folded names of cities and provinces (never a person)
     office_phrases: tuple
     ranks: frozenset
     honorifics: frozenset
@@ -72,7 +79,21 @@ def vocab(kb: Knowledge) -> PersonVocab:
         code = SURNAME_COUNTRY.get(group)
         for s in items or []:
             sc.setdefault(fold(s), code)
-    v = PersonVocab(frozenset(offices), tuple(phrases), frozenset(ranks), frozenset(hons),
+    heads = office_heads(names.get("offices"))
+    codes: dict[str, set] = {}
+    for group, items in (names.get("surnames") or {}).items():
+        code = SURNAME_COUNTRY.get(group)
+        for s_ in items or []:
+            if code:
+                codes.setdefault(fold(s_), set()).add(code)
+    places = set()
+    for entry in (kb.data.get("places") or {}).values():
+        if isinstance(entry, dict):
+            for pl in [entry.get("capital")] + list(entry.get("places") or []):
+                if isinstance(pl, str) and pl.strip():
+                    places.add(fold_key(pl))
+    v = PersonVocab(frozenset(offices), frozenset(heads), {k: frozenset(c) for k, c in codes.items()},
+                    frozenset(places), tuple(phrases), frozenset(ranks), frozenset(hons),
                     frozenset(fold(p) for p in names.get("particles") or []),
                     frozenset(fold(p) for p in names.get("person_verbs") or []),
                     frozenset(fold(p) for p in names.get("not_names") or []), sc)
@@ -80,8 +101,37 @@ def vocab(kb: Knowledge) -> PersonVocab:
     return v
 
 
+def _office(w: str, words: frozenset) -> bool:
+    """`w` (folded) is in `words`, or is a hyphenated compound of them (`vice-president`, `President-elect`)."""
+    if w in words:
+        return True
+    if "-" in w:
+        parts = [x for x in w.split("-") if x]
+        return bool(parts) and all(x in words or x in MODIFIERS for x in parts) and any(x in words for x in parts)
+    return False
+
+
 def _is_title_word(w: str, v: PersonVocab) -> bool:
-    return w in v.offices or w in v.ranks or w.rstrip(".") in v.honorifics
+    return _office(w, v.offices) or w in v.ranks or w.rstrip(".") in v.honorifics
+
+
+def _is_head(w: str, v: PersonVocab) -> bool:
+    return _office(w, v.heads)
+
+
+def _paren_acronyms(text: str, toks: list[Tok]) -> set[int]:
+    """Indexes of tokens that are an acronym in brackets: `Communist Party of Vietnam (CPV) Central …`."""
+    out = set()
+    for i, t in enumerate(toks):
+        if t.start > 0 and text[t.start - 1] == "(" and text[t.end:t.end + 1] == ")" and t.text[:1].isupper() \
+                and sum(c.isupper() for c in t.text) >= 2:
+            out.add(i)
+    return out
+
+
+def _guess_parties(cmentions) -> list[str]:
+    counts = Counter(m.code for m in cmentions)
+    return [c for c, _ in counts.most_common(2)]
 
 
 def find_persons(text: str, toks: list[Tok], runs: list[Run], cmentions: list[CountryMention],
@@ -90,13 +140,17 @@ def find_persons(text: str, toks: list[Tok], runs: list[Run], cmentions: list[Co
     ov = org_vocab(kb)
     org_spans = [sp for o in orgs for sp in o.spans]
     index = {t.start: i for i, t in enumerate(toks)}
-    mentions: list[dict] = []
+    ctx = {"paren": _paren_acronyms(text, toks), "mentions": [], "named": set(m.code for m in cmentions),
+           "org_spans": org_spans, "counts": Counter(t.text for t in toks)}
+    mentions: list[dict] = ctx["mentions"]
     for run in runs:
         for piece in _pieces(run, org_spans, cmentions):
-            m = _candidate(piece, text, toks, index, cmentions, orgs, v, ov, skip)
+            m = _candidate(piece, text, toks, index, cmentions, orgs, v, ov, skip, ctx)
             if m:
                 mentions.append(m)
-    return _merge(mentions, text, v)
+    persons = _merge(mentions, text, v)
+    _infer_countries(persons, mentions, cmentions, v)
+    return persons
 
 
 def _pieces(run: Run, org_spans, cmentions) -> list[list[Tok]]:
@@ -126,18 +180,31 @@ def _country_at(cmentions, s, e):
     return None
 
 
-def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, skip) -> dict | None:
+_COUNTERPART = re.compile(r"\b(?:his|her|their|its)\s+(?:([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s+)?counterparts?\s*,?\s*$")
+_CREDIT = re.compile(r"(?:\b(?:Photo|photo|Photos|Reporter|Source|Photographer)\s*:?\s*|\b(?:Photo|photo|Photos)\s+by\s+"
+                     r"|(?:^|\n)\s*(?:By|BY)\s+|[/|]\s*)$")
+# `the talks with Xi`, `Xi said`: a bare word is a person only with a speech verb after it
+_STRONG_VERBS = {"said", "says", "told", "stressed", "affirmed", "noted", "added", "emphasised", "emphasized",
+                 "highlighted", "expressed", "welcomed", "thanked", "suggested", "proposed", "underlined",
+                 "underscored", "reiterated", "reaffirmed", "spoke", "called", "urged", "asked", "pledged",
+                 "commented", "stated", "declared", "explained", "recalled", "signed", "invited", "congratulated"}
+
+
+def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, skip, ctx) -> dict | None:
     # strip the office, rank, honorific and country words in front of the name
     i = 0
     prefix_title = False
+    prefix_country = None
     while i < len(piece):
         t = piece[i]
         w = fold(t.text).rstrip(".")
-        if _country_at(cmentions, t.start, t.end):
+        cm = _country_at(cmentions, t.start, t.end)
+        if cm:
+            prefix_country = prefix_country or (cm.code if cm.demonym or _POSS.search(t.text) else None)
             i += 1
             continue
         if _is_title_word(w, v) or w in ("party", "state", "deputy", "vice", "former", "then"):
-            prefix_title = prefix_title or _is_title_word(w, v)
+            prefix_title = prefix_title or _is_head(w, v) or w in v.ranks or w in v.honorifics
             i += 1
             continue
         break
@@ -154,7 +221,7 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         return None
     if any(_country_at(cmentions, t.start, t.end) for t in name_toks):
         return None
-    if any(w in v.offices or w[0].isdigit() for w in words):
+    if any(_office(w, v.offices) or any(c.isdigit() for c in w) or _plural_office(w, v) for w in words):
         return None
     if all(w in ov.institution or w in v.offices for w in words):
         return None
@@ -163,53 +230,107 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     start = name_toks[0].start
     if skip(start, end):
         return None
-    before = text[max(0, start - 60):start]
-    if re.search(r"\b(?:Photo|photo|By|by|Reporter|Source)\s*:?\s*$", before):
+    if fold_key(text[start:end]) in v.places or fold(text[start:end]) in ov.agencies:
         return None
+    before = text[max(0, start - 60):start]
+    if _CREDIT.search(before):
+        return None
+    if re.match(r"\s+\d", text[end:end + 3]):
+        return None  # "Article 6", "Division 371"
     if re.search(r"\b(?:in|at|near|from|to|of)\s*$", before) and not prefix_title:
         return None
     after = text[end:end + 40]
     verb = re.match(r"[\s,]*(?:has |had |also |then |later |on \w+ )?([a-z]+)", after)
     has_verb = bool(verb and verb.group(1) in v.verbs)
-    appos = _appositive(text, end, toks, index, cmentions, v)
-    title, tspan, tcountry = _title_before(text, toks, index, start, cmentions, v)
+    appos = _appositive(text, end, toks, index, cmentions, v, ctx)
+    title, tspan, tcountry = _title_before(text, toks, index, start, cmentions, v, ctx)
     if title:
         title = _attach_org(title, tspan[0], text, orgs)
     first = words[0]
-    surname = first in v.surname_country and len(name_toks) >= 2
+    surname = first in v.surname_codes and len(name_toks) >= 2
     lower_office = bool(re.search(r"\b(?:counterpart|leader|minister|president|premier|ambassador|chairman|secretary)\s*,?\s*$", before, re.I))
+    pbefore = text[max(0, piece[0].start - 60):piece[0].start]
+    counterpart = _COUNTERPART.search(pbefore) or _COUNTERPART.search(before)
     evidence = prefix_title or title or appos[0] or surname or (has_verb and len(name_toks) >= 2) or lower_office
-    if not evidence:
-        return None
-    if len(name_toks) == 1 and not (prefix_title or title or appos[0] or lower_office or has_verb):
-        return None
+    weak = False
+    if len(name_toks) == 1 and not (prefix_title or title or appos[0] or lower_office):
+        # a bare word: a later mention of someone already found, or a name that speaks more than once
+        strong = bool(verb and verb.group(1) in _STRONG_VERBS)
+        distinct = ctx["counts"][name_toks[0].text] >= 2 or bool(re.fullmatch(r"[^\W\d_]+-[A-Z][^\W\d_]+", name_toks[0].text))
+        weak = not (strong and distinct and words[0] not in ov.institution)
+    elif not evidence:
+        if len(name_toks) != 1:
+            return None
+        weak = True
     if appos[0] and not title:
         title, tspan, tcountry = appos
     country, how = tcountry, "title" if tcountry else None
+    if country is None and prefix_country:
+        country, how = prefix_country, "adjective"
+    if country is None and tspan:
+        # "Rosneft chief executive Igor Sechin": the office is in that organisation, and its country
+        org = next((o for o in orgs if o.country and any(re.fullmatch(r"(?:['’]s)?\s+", text[b:tspan[0]] or "x")
+                                                          for _, b in o.spans)), None)
+        if org:
+            country, how = org.country, f"office in {org.name}"
     if country is None:
         dem = re.search(r"(\w+)\s*$", before)
         if dem:
             cm = _country_at(cmentions, start - len(dem.group(0)), start - 1)
+            if cm and cm.demonym:
+                country, how = cm.code, "adjective"
+    partner = None
+    if counterpart:
+        # "X and his Vietnamese counterpart, Y": Y holds X's office, in the other country
+        if counterpart.group(1) and country is None:
+            base = counterpart.string is pbefore and piece[0].start or start
+            off = base - len(counterpart.string)
+            cm = _country_at(cmentions, off + counterpart.start(1), off + counterpart.end(1))
             if cm:
                 country, how = cm.code, "adjective"
+        prev = [m for m in ctx["mentions"] if m["end"] <= start and start - m["end"] < 250]
+        if prev:
+            partner = prev[-1]
     if country is None and surname:
-        country, how = v.surname_country.get(first), "family name"
+        codes = [c for c in v.surname_codes[first] if c in ctx["named"]]
+        if len(codes) == 1:
+            country, how = codes[0], "family name"
+    if country is None and ctx["mentions"]:
+        # "Cuban Prime Minister Manuel Marrero and Foreign Vice Minister Gerardo Penalver": one adjective for both
+        q = ctx["mentions"][-1]
+        if q["how"] in ("title", "adjective") and re.fullmatch(r"\s+and\s+", text[q["end"]:piece[0].start]) \
+                and piece[0].start < start:
+            country, how = q["country"], "adjective shared with " + q["name"]
     return {"name": text[start:end], "start": start, "end": end, "title": title, "title_span": tspan,
-            "country": country, "how": how, "single": len(name_toks) == 1}
+            "country": country, "how": how, "single": len(name_toks) == 1, "weak": weak, "partner": partner}
+
+
+def _plural_office(w: str, v: PersonVocab) -> bool:
+    """`Secretaries`, `Presidents`: offices in the plural, never a name."""
+    return w.endswith("s") and (w[:-1] in v.heads or (w.endswith("ies") and w[:-3] + "y" in v.heads))
 
 
 def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
     """From the tokens of an office phrase: the title without country words or ranks, and its country."""
     country = None
     keep: list[Tok] = []
-    for t in toks_:
+    dropped = set()
+    for k, t in enumerate(toks_):
         cm = _country_at(cmentions, t.start, t.end)
         w = fold(t.text).rstrip(".")
-        if cm and (cm.demonym or _POSS.search(t.text) or text[cm.end:cm.end + 1] in ("'", "’")):
-            country = country or cm.code
-            continue
-        if cm and country is None:
-            country = cm.code
+        if cm:
+            # a country word before the office is an adjective (`US President`, `Japan's`); after `of`/`to` it is
+            # part of the office (`President of Cuba`, `Ambassador to Vietnam`)
+            first = next(x for x in toks_ if x.end > cm.start)
+            kf = toks_.index(first)
+            prev = fold(toks_[kf - 1].text) if kf else ""
+            attributive = prev not in ("of", "to", "in", "for", "the") or text[cm.end:cm.end + 1] in ("'", "’")
+            if cm.demonym or attributive:
+                country = country or cm.code
+                dropped.add(cm.start)
+                continue
+            if country is None:
+                country = cm.code
         if w in v.honorifics:
             continue
         if keep and text[keep[-1].end:t.start].strip() == ",":
@@ -217,15 +338,29 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
         keep.append(t)
     # a rank is not part of the office: drop it where no office word follows it
     keep = [t for k, t in enumerate(keep)
-            if not (fold(t.text) in v.ranks and not any(fold(x.text) in v.offices and fold(x.text) not in v.ranks
+            if not (fold(t.text) in v.ranks and not any(_office(fold(x.text), v.offices) and fold(x.text) not in v.ranks
                                                          for x in keep[k + 1:k + 2]))]
     while keep and (fold(keep[0].text) in CONNECT or fold(keep[0].text) in ("his", "her", "its")):
         keep = keep[1:]
     while keep and fold(keep[-1].text) in CONNECT:
         keep = keep[:-1]
-    if not keep or not any(fold(t.text) in v.offices for t in keep):
+    if not keep or not any(_is_head(fold(t.text), v) for t in keep):
         return None, None, country
-    return text[keep[0].start:keep[-1].end], (keep[0].start, keep[-1].end), country
+    return _join(keep, toks_, text), (keep[0].start, keep[-1].end), country
+
+
+def _join(keep: list[Tok], all_toks: list[Tok], text: str) -> str:
+    """The kept tokens as written: neighbours keep their own spacing, dropped words leave one space."""
+    pos = {id(t): k for k, t in enumerate(all_toks)}
+    parts = [keep[0].text]
+    for a, b in zip(keep, keep[1:]):
+        gap = text[a.end:b.start]
+        adjacent = pos.get(id(b), 0) == pos.get(id(a), 0) + 1 and "(" not in gap and ")" not in gap
+        parts.append((" ".join(gap.split()) or "") if adjacent and gap.strip() else (gap if adjacent and gap in ("-", "") else " "))
+        parts.append(b.text)
+    title = "".join(parts)
+    words = title.split()
+    return " ".join(ABBREV.get(w.lower(), w) if w.isupper() else w for w in words)
 
 
 _HEADED = re.compile(r"\s+(?:headed|led|chaired)\s+by\s+$")
@@ -256,45 +391,77 @@ def visited_country(text: str, spans, cmentions) -> str | None:
             cm = next((c for c in cmentions if c.start == pos), None)
             if cm:
                 return cm.code
+        # "Putin would visit India next year", "Modi arrived in Japan"
+        m = _GOES.match(after)
+        if m:
+            cm = next((c for c in cmentions if c.start == e + m.end() and not c.demonym), None)
+            if cm:
+                return cm.code
     return None
 
 
-def _title_before(text, toks, index, start, cmentions, v: PersonVocab):
+_GOES = re.compile(r"\s+(?:(?:will|would|is|was|to|also|has|had|then|later)\s+){0,2}(?:visits?|visited|visiting|"
+                   r"arrived\s+in|arrives\s+in|travell?ed\s+to|travels\s+to|flew\s+to|flies\s+to)\s+(?:the\s+)?")
+
+
+def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
     i = index.get(start)
     if i is None:
         return None, None, None
+    paren = ctx["paren"]
+    names = [(m["start"], m["end"]) for m in ctx["mentions"]]
     j = i - 1
     taken: list[Tok] = []
     comma_crossed = False
+    nxt = start
     while j >= 0 and len(taken) < 25:
         t = toks[j]
-        gap = text[t.end:(taken[0].start if taken else start)]
-        if gap.strip() not in ("", ","):
+        if j in paren:
+            if text[t.end + 1:nxt].strip():
+                break   # "Indian Oil Corporation (IOC). Prime Minister …": a sentence ends after the bracket
+            nxt = t.start - 1
+            j -= 1
+            continue
+        cm = _country_at(cmentions, t.start, t.end)
+        gap = text[max(t.end, cm.end if cm else 0):nxt]
+        if "\n" in gap or any(a <= t.start < b for a, b in names):
             break
-        if gap.strip() == ",":
+        g = gap.replace("(", "").replace(")", "").strip() if (nxt != start or taken) and j + 1 in paren else gap.strip()
+        if g not in ("", ","):
+            break
+        if g == ",":
             # "Minister of Public Security, General Lương Tam Quang"
             if comma_crossed or any(fold(x.text) not in v.ranks and fold(x.text).rstrip(".") not in v.honorifics for x in taken):
                 break
             comma_crossed = True
         w = fold(t.text).rstrip(".")
-        cm = _country_at(cmentions, t.start, t.end)
-        if w in v.offices or w in v.ranks or w in v.honorifics or w in CONNECT or cm or t.cap:
-            if not t.cap and w not in v.offices and w not in CONNECT:
+        if w == "to" and not (any(_is_head(fold(x.text), v) for x in toks[max(0, j - 3):j]) and taken
+                              and _country_at(cmentions, taken[0].start, taken[0].end)):
+            break  # only "Ambassador to Cuba", "Envoy to Japan"
+        if _office(w, v.offices) or w in v.ranks or w in v.honorifics or w in CONNECT or w == "to" or cm or t.cap:
+            if not (t.cap or cm) and not _office(w, v.offices) and w not in CONNECT and w != "to":
                 break
             taken.insert(0, t)
+            nxt = t.start
             j -= 1
             continue
         break
     # the phrase must start at an office word or a country word
-    while taken and not (fold(taken[0].text) in v.offices or _country_at(cmentions, taken[0].start, taken[0].end)
+    while taken and not (_office(fold(taken[0].text), v.offices) or _country_at(cmentions, taken[0].start, taken[0].end)
                          or fold(taken[0].text) in ("party", "state", "deputy", "vice", "first", "former")):
         taken = taken[1:]
+    # "the United Socialist Party of Venezuela (PSUV) and President Maduro": the party is not the office
+    while len(taken) > 1 and fold(taken[0].text) in ("party", "state") and not _office(fold(taken[1].text), v.offices):
+        taken = taken[1:]
+        while taken and (fold(taken[0].text) in CONNECT or (not _office(fold(taken[0].text), v.offices)
+                                                             and not _country_at(cmentions, taken[0].start, taken[0].end))):
+            taken = taken[1:]
     if not taken:
         return None, None, None
     return _clean_title(taken, text, cmentions, v)
 
 
-def _appositive(text, end, toks, index, cmentions, v: PersonVocab):
+def _appositive(text, end, toks, index, cmentions, v: PersonVocab, ctx):
     m = re.match(r",\s+", text[end:end + 4])
     if not m:
         return None, None, None
@@ -302,19 +469,30 @@ def _appositive(text, end, toks, index, cmentions, v: PersonVocab):
     i = next((k for k in range(len(toks)) if toks[k].start >= pos), None) if pos not in index else index[pos]
     if i is None:
         return None, None, None
+    paren = ctx["paren"]
     taken = []
+    last_end = None
     while i < len(toks) and len(taken) < 25:
         t = toks[i]
-        if taken and text[taken[-1].end:t.start].strip() not in ("",):
+        if i in paren:
+            last_end = t.end + 1
+            i += 1
+            continue
+        if taken and text[last_end:t.start].replace("(", "").strip() not in ("",):
+            break
+        if "\n" in text[pos:t.start]:
             break
         w = fold(t.text).rstrip(".")
-        if w in v.offices or w in CONNECT or t.cap or w in ("his", "her"):
+        if _office(w, v.offices) or w in CONNECT or w == "to" or t.cap or w in ("his", "her"):
             taken.append(t)
+            last_end = t.end
             i += 1
             continue
         break
-    if not taken or not any(fold(t.text) in v.offices for t in taken[:4]):
+    if not taken or not any(_is_head(fold(t.text), v) for t in taken[:4]):
         return None, None, None
+    while taken and fold(taken[-1].text) in ("to",):
+        taken = taken[:-1]
     return _clean_title(taken, text, cmentions, v)
 
 
@@ -325,10 +503,17 @@ def _merge(mentions: list[dict], text: str, v: PersonVocab) -> list[Person]:
 
     def absorb(p: Person, m: dict) -> None:
         p.spans.append((m["start"], m["end"]))
-        if not p.title and m["title"]:
+        m["person"] = p
+        if m["title"] and (not p.title or len(m["title"].split()) > len(p.title.split())
+                           or (len(m["title"].split()) == len(p.title.split()) and _abbreviated(p.title_span)
+                               and not _abbreviated(m["title_span"]))):
+            # the fullest statement of the office wins; written out beats abbreviated ("Deputy PM")
             p.title, p.title_span = m["title"], m["title_span"]
         if not p.country and m["country"]:
             p.country, p.country_how = m["country"], m["how"]
+
+    def _abbreviated(span) -> bool:
+        return bool(span) and any(w in ABBREV for w in fold(text[span[0]:span[1]]).split())
 
     for m in sorted(fulls, key=lambda m: m["start"]):
         words = fold_key(m["name"]).split()
@@ -339,8 +524,10 @@ def _merge(mentions: list[dict], text: str, v: PersonVocab) -> list[Person]:
                 target = p
                 break
         if target is None:
-            persons.append(Person(m["name"], m["start"], m["end"], m["country"], m["title"],
-                                  [(m["start"], m["end"])], m["title_span"], m["how"]))
+            p = Person(m["name"], m["start"], m["end"], m["country"], m["title"],
+                       [(m["start"], m["end"])], m["title_span"], m["how"])
+            m["person"] = p
+            persons.append(p)
             continue
         if len(words) > len(target.words):
             target.name, target.start, target.end = m["name"], m["start"], m["end"]
@@ -349,15 +536,57 @@ def _merge(mentions: list[dict], text: str, v: PersonVocab) -> list[Person]:
         w = fold_key(m["name"])
         ws = set(w.split())
         cands = [p for p in persons if ws <= set(p.words)]
+        if m.get("weak"):
+            # a Vietnamese name is never addressed by its family name alone ("To" is not Tô Lâm)
+            cands = [p for p in cands if not (len(p.words) > 1 and p.words[0] in ws
+                                              and "VNM" in v.surname_codes.get(p.words[0], ()))]
         if cands:
             # Vietnamese names are addressed by the last word, Spanish ones by the first surname
             best = [p for p in cands if p.words[-1] == w or p.words[-len(ws):] == w.split()] or cands
             prior = [p for p in best if p.start < m["start"]] or best
             absorb(prior[-1], m)
             continue
-        if m["title"] or m["country"]:
-            persons.append(Person(m["name"], m["start"], m["end"], m["country"], m["title"],
-                                  [(m["start"], m["end"])], m["title_span"], m["how"]))
+        if not m.get("weak"):
+            p = Person(m["name"], m["start"], m["end"], m["country"], m["title"],
+                       [(m["start"], m["end"])], m["title_span"], m["how"])
+            m["person"] = p
+            persons.append(p)
     for p in persons:
         p.spans = sorted(set(p.spans))
     return persons
+
+
+def _own_office(title: str) -> str:
+    """A counterpart holds the same office in his own country: `President of Cuba` -> `President`."""
+    return re.sub(r"\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?$", "", title) if " and " not in title else title
+
+
+def _infer_countries(persons: list[Person], mentions: list[dict], cmentions, v: PersonVocab) -> None:
+    """Countries the mentions leave open, from the story's two main countries.
+
+    `X and his Australian counterpart Y`: X is from the other main country. A full
+    name that does not follow the naming tradition of one main country (the only
+    one with a known tradition) belongs to the other."""
+    pair = _guess_parties(cmentions)
+    for m in mentions:
+        me, other = m.get("person"), (m.get("partner") or {}).get("person")
+        if me is None or other is None or me is other:
+            continue
+        for a, b in ((me, other), (other, me)):
+            if a.country is None and b.country in pair and len(pair) == 2:
+                a.country = next(c for c in pair if c != b.country)
+                a.country_how = f"counterpart of {b.name}"
+    for m in mentions:
+        me, other = m.get("person"), (m.get("partner") or {}).get("person")
+        if me is not None and other is not None and me is not other and not me.title and other.title:
+            me.title, me.title_span = _own_office(other.title), other.title_span
+    listed = [c for c in pair if c in SURNAME_COUNTRY.values() and any(c in cs for cs in v.surname_codes.values())]
+    for p in persons:
+        if p.country is not None or len(p.words) < 2 or len(pair) != 2:
+            continue
+        fits = [c for c in pair if c in v.surname_codes.get(p.words[0], ())]
+        if len(fits) == 1:
+            p.country, p.country_how = fits[0], "family name"
+        elif not fits and len(listed) == 1:
+            p.country = next(c for c in pair if c != listed[0])
+            p.country_how = f"not a {listed[0]} name"

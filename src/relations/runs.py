@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['\u2019\-.](?=[^\W_]))*\.?|\d+(?:st|nd|rd|th)?")
+TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['\u2019\-\u2010\u2011.](?=[^\W_]))*\.?|\d+(?:st|nd|rd|th)?")
 CONNECTORS = {"of", "the", "for", "and", "on", "with", "de", "del", "la", "da", "dos", "van", "von", "bin", "binti",
               "al", "el", "le", "du", "des", "&", "in"}
 
@@ -92,3 +92,35 @@ def cap_runs(text: str, toks: list[Tok]) -> list[Run]:
         runs.append(Run(cur))
         i = j
     return runs
+
+
+# words that qualify an office without naming its holder ("First", "Vice", "former", "Foreign")
+OFFICE_MODIFIERS = frozenset({
+    "vice", "permanent", "standing", "first", "second", "third", "senior", "acting", "interim", "caretaker",
+    "former", "then", "then-", "outgoing", "incoming", "newly", "elected", "appointed", "honorary", "deputy",
+    "elect", "designate", "general", "co", "state", "party", "coordinating", "federal", "special", "executive",
+    "managing", "assistant", "under", "high", "supreme", "grand", "crown", "political", "foreign",
+    "defence", "defense", "interior", "home", "finance", "trade", "commerce", "economy", "industry", "energy",
+    "oil", "agriculture", "health", "education", "culture", "tourism", "transport", "justice", "labour",
+    "labor", "external", "affairs", "cabinet", "union", "national", "security", "parliamentary", "press",
+    "presidential", "opposition"})
+
+
+def office_heads(offices) -> frozenset:
+    """The words of office phrases that name the holder: `Minister`, `President`, `Chairman`, `Secretary`.
+
+    The head of `Deputy Prime Minister` is its last word, of `Chief of Staff` the word before `of`,
+    of `Secretary General` the first word."""
+    from relations.text import fold
+
+    heads = set()
+    for o in offices or []:
+        words = fold(o).replace("-", " ").split()
+        if not words:
+            continue
+        cut = next((k for k, w in enumerate(words) if w in ("of", "without", "in", "to", "for")), None)
+        head = words[0] if cut or words[-1] == "general" else words[-1]
+        if head not in OFFICE_MODIFIERS and "." not in head:
+            heads.add(head)
+    return frozenset(heads)
+
