@@ -29,8 +29,16 @@ def _noop(_: str) -> None:
     pass
 
 
+SNIFF_BYTES = 1 << 20   # how much of the head `not_jsonl` looks at
+SNIFF_LINES = 50
+
+
 def dumps(rec: dict) -> bytes:
-    return orjson.dumps(rec) + b"\n"
+    """One record as one whole line."""
+    try:
+        return orjson.dumps(rec) + b"\n"
+    except (orjson.JSONEncodeError, TypeError) as exc:
+        raise ArchiveError(f"record {rec.get('id') if isinstance(rec, dict) else '?'} cannot be stored: {exc}") from None
 
 
 class Archive:
@@ -60,8 +68,36 @@ class Archive:
                 yield n, offset, line
                 offset += len(line)
 
+    def not_jsonl(self) -> str | None:
+        """Why the file is plainly not a JSON Lines archive at all, or None when it may be one.
+
+        Only the head of the file is read: binary data, or no line there that starts
+        like a JSON object. A damaged line inside a real archive is not this.
+        """
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot read ({exc.strerror})") from None
+        if not head.strip():
+            return None
+        if b"\x00" in head:
+            return "binary data"
+        lines = [ln.strip() for ln in head.split(b"\n")[:SNIFF_LINES]]
+        if any(ln.startswith(b"{") for ln in lines if ln):
+            return None
+        return "no line starts a JSON object"
+
+    def _require_jsonl(self) -> None:
+        reason = self.not_jsonl()
+        if reason:
+            raise ArchiveError(f"{self.path}: not a JSON Lines archive ({reason})")
+
     def records(self, warn: Warn = _noop) -> Iterator[dict]:
         """Every readable record; a bad line is skipped with one warning naming it."""
+        self._require_jsonl()
         for n, _, line in self.lines(warn):
             if not line.strip():
                 continue
@@ -78,6 +114,9 @@ class Archive:
     def check(self) -> list[str]:
         """Every problem in the archive, as `archive.jsonl:LINE: reason`."""
         problems, seen = [], {}
+        reason = self.not_jsonl()
+        if reason:
+            return [f"{self.path.name}:1: not a JSON Lines archive ({reason})"]
         for n, _, line in self.lines(lambda m: problems.append(m)):
             if not line.strip():
                 problems.append(f"{self.path.name}:{n}: empty line")
@@ -128,15 +167,26 @@ class Archive:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES):
                         raise
                     if not told:
-                        notify(f"waiting for another process writing {self.path.name} (up to {timeout:.0f} s)")
+                        notify(f"waiting for another process writing {self.path.name} (up to {timeout:g} s)")
                         told = True
                     if time.monotonic() >= deadline:
-                        raise ArchiveError(f"{self.path}: another process is still writing after {timeout:.0f} s; try again later") from None
+                        raise ArchiveError(f"{self.path}: another process is still writing after {timeout:g} s; try again later") from None
                     time.sleep(0.05)
+            self._require_jsonl()  # never cut or append to a file that is not an archive
+            self._remove_stale_temps(warn)
             self.repair_tail(warn)
             yield self
         finally:
             os.close(fd)
+
+    def _remove_stale_temps(self, warn: Warn) -> None:
+        """Temporary files of a rewrite that was killed before its rename (only lock holders make them)."""
+        for tmp in self.path.parent.glob(self.path.name + ".*.tmp"):
+            try:
+                tmp.unlink()
+                warn(f"{self.path.name}: removed {tmp.name}, left by an interrupted rewrite (the archive was not changed)")
+            except OSError:
+                pass
 
     def repair_tail(self, warn: Warn = _noop) -> None:
         """Cut a partial last line left by a crash, keeping it in `*.torn`."""
@@ -174,22 +224,31 @@ class Archive:
             os.fsync(fh.fileno())
         warn(f"{self.path.name}: cut an incomplete last line ({len(torn)} bytes) left by an interrupted write; saved in {self.torn_path.name}")
 
-    def append(self, records: Iterable[dict], on_written: Callable[[dict], None] | None = None) -> int:
-        """Append records, one whole line per write, and fsync before returning. Hold `writing()` around it."""
+    def append(self, records: Iterable[dict]) -> int:
+        """Append records, one whole line per `write`, and fsync before returning. Hold `writing()` around it.
+
+        Should a write fail (disk full, an I/O error), the partial line is cut off at
+        once, so the archive holds exactly the lines written whole.
+        """
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
             raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
         n = 0
         try:
+            end = os.lseek(fd, 0, os.SEEK_END)
             for rec in records:
                 line = dumps(rec)
-                written = os.write(fd, line)
+                try:
+                    written = os.write(fd, line)
+                except OSError as exc:
+                    self._cut(fd, end)
+                    raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
                 if written != len(line):
-                    raise ArchiveError(f"{self.path}: short write (disk full?)")
+                    self._cut(fd, end)
+                    raise ArchiveError(f"{self.path}: short write ({written} of {len(line)} bytes; is the disk full?)")
+                end += written
                 n += 1
-                if on_written:
-                    on_written(rec)
             os.fsync(fd)
         except OSError as exc:
             raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
@@ -197,26 +256,83 @@ class Archive:
             os.close(fd)
         return n
 
-    def rewrite(self, records: Iterable[dict]) -> int:
-        """Replace the archive atomically: a temporary file, fsync, rename. Hold `writing()` around it."""
+    @staticmethod
+    def _cut(fd: int, end: int) -> None:
+        try:
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+        except OSError:
+            pass  # the next writer's repair_tail cuts it instead
+
+    def rewrite(self, lines: Iterable[dict | bytes]) -> int:
+        """Replace the archive atomically: a temporary file in the same folder, fsync, rename.
+
+        Items are records, or raw lines (bytes ending in a newline) kept exactly as they
+        were. Hold `writing()` around it. A crash at any moment leaves the old archive
+        or the new one, whole; a temporary file it leaves behind is removed by the next writer.
+        """
         self._check_folder()
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot write a temporary file beside it ({exc.strerror})") from None
         n = 0
         try:
             with os.fdopen(fd, "wb") as fh:
-                for rec in records:
-                    fh.write(dumps(rec))
+                for item in lines:
+                    fh.write(item if isinstance(item, bytes) else dumps(item))
                     n += 1
                 fh.flush()
                 os.fsync(fh.fileno())
+            if self.path.exists():
+                os.chmod(tmp, self.path.stat().st_mode & 0o7777)
+            else:
+                os.chmod(tmp, 0o644)
             os.replace(tmp, self.path)
             dfd = os.open(self.path.parent, os.O_RDONLY)
             try:
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
+        except OSError as exc:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise ArchiveError(f"{self.path}: cannot rewrite ({exc.strerror})") from None
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
         return n
+
+    def transform(self, fn: Callable[[dict], dict | None], warn: Warn = _noop) -> tuple[int, int, int]:
+        """Rewrite the archive atomically with `fn` applied to every record (None drops it).
+
+        Lines that are not records are kept exactly as they were, with a warning.
+        Returns (records kept, records changed, records dropped). Hold `writing()` around it.
+        """
+        kept = changed = dropped = 0
+
+        def out() -> Iterator[dict | bytes]:
+            nonlocal kept, changed, dropped
+            for n, _, line in self.lines(warn):
+                try:
+                    rec = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    rec = None
+                if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+                    if line.strip():
+                        warn(f"{self.path.name}:{n}: not a record; kept as it is")
+                    yield line
+                    continue
+                new = fn(rec)
+                if new is None:
+                    dropped += 1
+                    continue
+                line2 = dumps(new)
+                if line2 != line:
+                    changed += 1
+                kept += 1
+                yield line2
+
+        self.rewrite(out())
+        return kept, changed, dropped

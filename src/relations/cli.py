@@ -81,6 +81,8 @@ def ingest(ctx, paths, default_date, jobs, wait):
 
     from relations.console import make_console
     from relations.ingest import count_files, ingest as run
+    from rich.markup import escape
+
     from relations.output import visible
     from relations.query import check_date
 
@@ -93,13 +95,13 @@ def ingest(ctx, paths, default_date, jobs, wait):
     kb_dirs = ctx.obj["dictionaries"]
     _kb(ctx)  # a malformed dictionary fails here, once, before any file
     err = make_console(stderr=True)
-    total = count_files(list(paths))
+    total = count_files(list(paths)) if sys.stderr.isatty() else 0  # the progress bar only needs it
     failures = []
 
     def report(out):
         if out.error:
             failures.append(out.error)
-            err.print(f"[red]failed[/red] {visible(out.error)}", markup=True, highlight=False)
+            err.print(f"[red]failed[/red] {escape(visible(out.error))}", markup=True, highlight=False)
 
     if total >= 20 and sys.stderr.isatty():
         from rich.progress import Progress
@@ -143,19 +145,25 @@ def _format(f):
 @click.pass_context
 def list_(ctx, since, until, topic, country, actor, limit, fmt):
     """Records, newest first."""
-    from relations import query
+    from relations import index, query
     from relations.output import render
 
-    kb = _kb(ctx)
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
-    codes = query.resolve_countries(country, kb)
+    kb = _kb(ctx) if country or topic is not None else None  # the dictionaries only when a word needs them
+    codes = query.resolve_countries(country, kb) if country else []
     topic = query.resolve_topic(topic, kb)
-    recs = query.newest_first(query.select(_records(ctx), since=since, until=until, codes=codes, topic=topic,
-                                           actor=actor), limit)
-    rows = [{"id": r["id"], "date": r.get("date"), "event": (r.get("event") or {}).get("type"),
-             "parties": "–".join(r.get("parties") or []), "title": r.get("title"),
-             "topics": r.get("topics") or []} for r in recs]
-    render(rows, ["id", "date", "event", "parties", "title", "topics"], _fmt(fmt), records=recs)
+    fmt = _fmt(fmt)
+    recs = index.list_records(_archive(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
+                              actor=actor, limit=limit)
+    rows = (query.list_row(r) for r in recs)
+    if fmt == "jsonl":  # streams: a whole archive goes out in small memory
+        render([], [], fmt, records=recs)
+        return
+    if fmt == "csv":
+        render(rows, query.LIST_COLUMNS, fmt)
+        return
+    recs = list(recs)
+    render([query.list_row(r) for r in recs], query.LIST_COLUMNS, fmt, records=recs)
 
 
 @main.command()
@@ -164,9 +172,9 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
 @click.pass_context
 def show(ctx, record_id, fmt):
     """One record in full, by id or unique id prefix, with its evidence highlighted."""
-    from relations.query import find_record
+    from relations.index import find_record
 
-    rec = find_record(_records(ctx), record_id)
+    rec = find_record(_archive(ctx), record_id, _warn)
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     if fmt == "table":
         from relations.console import make_console
@@ -195,7 +203,9 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
     a, b = query.resolve_countries([country_a, country_b], kb)
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
     topic = query.resolve_topic(topic, kb)
-    entries = query.timeline(_records(ctx), a, b, since=since, until=until, topic=topic)
+    from relations import index
+
+    entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
     rows = [{**e, "what": e["what"], "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
     render(rows, ["date", "kind", "what", "place", "record"], _fmt(fmt), title=title, records=entries)
@@ -245,6 +255,37 @@ def check(ctx):
     click.echo(f"{n} lines checked, {len(problems)} problem{'s' if len(problems) != 1 else ''}")
     if problems:
         ctx.exit(1)
+
+
+@main.command()
+@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.pass_context
+def reparse(ctx, wait):
+    """Parse every record's stored text again with the current dictionaries (an atomic rewrite)."""
+    from relations.ingest import reparse as run
+
+    _kb(ctx)  # a malformed dictionary fails here, before the archive is touched
+    out = run(_archive(ctx), dict_dirs=ctx.obj["dictionaries"], notify=_warn, timeout=wait)
+    for w in out.warnings + out.failed:
+        _warn(w)
+    click.echo(f"{out.kept} records re-parsed, {out.changed} changed, {len(out.failed)} kept as they were")
+    if out.failed:
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("record_id")
+@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.pass_context
+def delete(ctx, record_id, wait):
+    """Remove one record, by id or unique id prefix (an atomic rewrite)."""
+    from relations.ingest import delete as run
+    from relations.output import visible
+
+    out = run(_archive(ctx), record_id, notify=_warn, timeout=wait)
+    for w in out.warnings:
+        _warn(w)
+    click.echo(f"deleted {visible(out.removed[0])}" + (f" ({len(out.removed)} lines with that id)" if len(out.removed) > 1 else ""))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ taken in file order, so the archive is the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Callable, Iterator
 
 from relations import knowledge
 from relations.archive import Archive
-from relations.errors import RelationsError
+from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
 from relations.reader import discover, read_article
 
@@ -30,6 +31,7 @@ class Outcome:
 class Summary:
     added: int = 0
     present: int = 0
+    added_ids: list[str] = field(default_factory=list)   # written whole and fsynced
     failed: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -45,6 +47,21 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
     except RelationsError as exc:
         msg = str(exc)
         return Outcome(path, None, msg if msg.startswith(path) else f"{path}: {msg}")
+
+
+def _content_key(rec: dict) -> str:
+    """Two records say the same when their date and text are the same, whatever the file's name or line ends."""
+    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
+    return hashlib.sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _file_key(rec: dict) -> str:
+    src = rec.get("source")
+    return str(src.get("sha256")) if isinstance(src, dict) else ""
+
+
+def _long_id(rec: dict) -> str:
+    return f"{rec.get('date') or 'undated'}-{_content_key(rec)[:16]}"
 
 
 def _star(args):
@@ -77,22 +94,106 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
     """Parse every file and append the new records; the archive stays whole whatever fails."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
-        known = archive.ids(summary.warnings.append)
+        from relations import index
+
+        # the archive's ids, what they say (date and text) and the bytes they were read from: set-like views
+        # answered by the archive's index (one scan into sets when there is none)
+        seen = index.Seen(archive, summary.warnings.append)
+        known, contents, files = seen.ids, seen.contents, seen.files
         pending: list[dict] = []
         for out in outcomes(paths, default_date, jobs, dict_dirs, today):
             summary.warnings.extend(out.warnings)
             if out.error:
                 summary.failed.append(out)
-            elif out.record["id"] in known:
-                summary.present += 1
+                if progress:
+                    progress(out)
+                continue
+            rec, key, fkey = out.record, _content_key(out.record), _file_key(out.record)
+            if key in contents or (rec["id"] in known and fkey in files):
+                summary.present += 1  # the same text, or the same file read again by a changed parser
             else:
-                known.add(out.record["id"])
-                pending.append(out.record)
+                if rec["id"] in known:  # the same short id for another text: make it longer
+                    rec["id"] = _long_id(rec)
+                known.add(rec["id"])
+                contents.add(key)
+                files.add(fkey)
+                pending.append(rec)
                 if len(pending) >= batch:
                     summary.added += archive.append(pending)
+                    summary.added_ids.extend(r["id"] for r in pending)
                     pending = []
             if progress:
                 progress(out)
         if pending:
             summary.added += archive.append(pending)
+            summary.added_ids.extend(r["id"] for r in pending)
+        seen.close()
+        index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
     return summary
+
+
+@dataclass
+class Rewrite:
+    kept: int = 0
+    changed: int = 0
+    removed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def reparse_record(rec: dict, kb) -> dict:
+    """The record parsed again from its stored text; its id, date and source stay as they were."""
+    body, pub, how = rec["text"], rec.get("date"), rec.get("date_how")
+    # the header line was cut from the stored text: put one back so the date is read from it as before
+    text = f"date {pub} {body}" if how == "header" and pub else body
+    new = parse(text, rec.get("source"), default_date=pub, require_date=False, kb=kb)
+    if new["text"] != body:  # the header rules changed: parse the stored text as it is
+        new = parse(body, rec.get("source"), default_date=pub, require_date=False, kb=kb)
+    new.update(id=rec["id"], date=pub, date_how=how, source=rec.get("source") or new["source"])
+    return new
+
+
+def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callable[[str], None] = lambda m: None,
+            timeout: float = 30.0) -> Rewrite:
+    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically."""
+    out = Rewrite()
+    kb = knowledge.load(dict_dirs)
+
+    def again(rec: dict) -> dict:
+        try:
+            return reparse_record(rec, kb)
+        except RelationsError as exc:
+            out.failed.append(f"{rec['id']}: {exc}; kept as it was")
+            return rec
+        except (KeyError, TypeError, ValueError):
+            out.failed.append(f"{rec['id']}: not a complete record; kept as it was")
+            return rec
+
+    with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
+        if not archive.path.exists():
+            raise ArchiveError(f"{archive.path}: no such archive")
+        out.kept, out.changed, _ = archive.transform(again, out.warnings.append)
+    return out
+
+
+def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = lambda m: None,
+           timeout: float = 30.0) -> Rewrite:
+    """Remove one record (by id, or a prefix matching exactly one id); rewrite the archive atomically."""
+    out = Rewrite()
+    with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
+        if not archive.path.exists():
+            raise ArchiveError(f"{archive.path}: no such archive")
+        ids = archive.ids(out.warnings.append)
+        if record_id in ids:
+            target = record_id
+        else:
+            matches = sorted(i for i in ids if i.startswith(record_id)) if record_id else []
+            if not matches:
+                raise QueryError(f"no record with id '{record_id}'")
+            if len(matches) > 1:
+                raise QueryError(f"id prefix '{record_id}' matches {len(matches)} records: {', '.join(matches[:5])}"
+                                 + (", …" if len(matches) > 5 else ""))
+            target = matches[0]
+        out.kept, _, n = archive.transform(lambda r: None if r["id"] == target else r, out.warnings.append)
+        out.removed = [target] * n
+    return out

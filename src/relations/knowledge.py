@@ -118,18 +118,50 @@ def _read_yaml(text: str, where: str) -> dict:
     return data
 
 
-def _merge(base: dict, extra: dict, where: str) -> None:
+def _merge(base: dict, extra: dict, where: str, keys: tuple = ()) -> None:
+    """Layer a user file on the shipped data; a wrong shape is an error naming the file, line and key."""
+
+    def fail(path: tuple, what: str) -> None:
+        line = ""
+        try:  # find the line of the key in the user's file (only on this error path)
+            node = yaml.compose(Path(where).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            for k in path:
+                if isinstance(node, yaml.MappingNode):
+                    node = next(v for kn, v in node.value if kn.value == str(k))
+                else:
+                    node = node.value[k]
+            line = f":{node.start_mark.line + 1}"
+        except Exception:
+            pass
+        name = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in path).replace(".[", "[")
+        raise DictionaryError(f"{where}{line}: key '{name}' {what}")
+
+    def kind(v) -> str:
+        return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(type(v), type(v).__name__)
+
+    stem = Path(where).stem
     for key, value in extra.items():
+        path = keys + (key,)
+        if not keys and stem == "countries":
+            if key == "not_countries":
+                if not isinstance(value, list):
+                    fail(path, f"must be a list, not {kind(value)}")
+            elif not isinstance(value, dict):
+                fail(path, f"must be a mapping (aliases, demonyms, ...), not {kind(value)}")
+        if not keys and stem == "topics" and key == "topics" and isinstance(value, list):
+            for i, t in enumerate(value):
+                if not isinstance(t, dict) or "id" not in t:
+                    fail(path + (i,), "needs an 'id'")
         if key not in base:
             base[key] = value
         elif isinstance(base[key], list):
             if not isinstance(value, list):
-                raise DictionaryError(f"{where}: key '{key}' must be a list")
+                fail(path, f"must be a list, not {kind(value)}")
             base[key] = base[key] + value
         elif isinstance(base[key], dict):
             if not isinstance(value, dict):
-                raise DictionaryError(f"{where}: key '{key}' must be a mapping")
-            _merge(base[key], value, where)
+                fail(path, f"must be a mapping, not {kind(value)}")
+            _merge(base[key], value, where, path)
         else:
             base[key] = value
 

@@ -1,16 +1,22 @@
-"""Questions over the archive: filters for `list`, the pair history for `timeline`."""
+"""Questions over the archive: filters for `list`, the pair history for `timeline`.
+
+These pure functions over record iterables are the reference meaning of every
+question; `relations.index` only chooses which records to feed them.
+Dictionaries are imported lazily: a `list` by date needs none.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from relations.errors import QueryError
-from relations.knowledge import Knowledge
 from relations.record import countries
-from relations.text import fold, fold_key
-from relations.topics import topic_ids
+from relations.text import fold_key
+
+if TYPE_CHECKING:
+    from relations.knowledge import Knowledge
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -55,6 +61,8 @@ def resolve_countries(words: Iterable[str], kb: Knowledge) -> list[str]:
 def resolve_topic(topic: str | None, kb: Knowledge) -> str | None:
     if topic is None:
         return None
+    from relations.topics import topic_ids
+
     ids = topic_ids(kb)
     t = topic.strip().lower()
     if t not in ids:
@@ -86,14 +94,30 @@ def select(records: Iterable[dict], *, since=None, until=None, codes=(), topic=N
         yield r
 
 
+LIST_COLUMNS = ["id", "date", "event", "parties", "title", "topics"]
+
+
+def list_row(r: dict) -> dict:
+    """The row `list` shows for a record."""
+    return {"id": r["id"], "date": r.get("date"), "event": (r.get("event") or {}).get("type"),
+            "parties": "–".join(r.get("parties") or []), "title": r.get("title"), "topics": r.get("topics") or []}
+
+
 def newest_first(records: Iterable[dict], limit: int | None = None) -> list[dict]:
     rows = sorted(records, key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
     return rows[:limit] if limit else rows
 
 
+def _kind_rank(kind: str) -> int:
+    """Events first, then signings, then references, on the same day."""
+    return 2 if kind == "referenced" else (1 if kind.startswith("signed") else 0)
+
+
 def timeline(records: Iterable[dict], a: str, b: str, *, since=None, until=None, topic=None) -> list[dict]:
     """Every dated happening between two countries, oldest first."""
-    entries = []
+    keyed = []
+    add = keyed.append
+    ranged = since is not None or until is not None
     for r in records:
         parties = set(r.get("parties") or [])
         if not (a in parties and b in parties):
@@ -103,19 +127,27 @@ def timeline(records: Iterable[dict], a: str, b: str, *, since=None, until=None,
         ev = r.get("event") or {}
         when = ev.get("date") or r.get("date")
         place = ev.get("place")
-        entries.append({"date": when, "kind": ev.get("type") or "other",
-                        "what": r.get("title") or "", "place": place, "record": r["id"], "referenced": False})
+        rid = r["id"]
+        dated = bool(when) and (not ranged or in_range(when, since, until))
+        if dated:
+            kind = ev.get("type") or "other"
+            add(((when, _kind_rank(kind), rid), {"date": when, "kind": kind, "what": r.get("title") or "",
+                                                   "place": place, "record": rid, "referenced": False}))
         for ag in r.get("agreements") or []:
-            if ag.get("status") == "signed":
-                entries.append({"date": when, "kind": f"signed {ag.get('kind')}", "what": ag.get("text", ""),
-                                "place": place, "record": r["id"], "referenced": False})
+            if dated and ag.get("status") == "signed":
+                add(((when, 1, rid), {"date": when, "kind": f"signed {ag.get('kind')}", "what": ag.get("text", ""),
+                                      "place": place, "record": rid, "referenced": False}))
         for pe in r.get("past_events") or []:
-            entries.append({"date": pe.get("date"), "kind": "referenced", "what": pe.get("text", ""),
-                            "place": None, "record": r["id"], "referenced": True})
-    entries = [e for e in entries if e["date"] and in_range(e["date"], since, until)]
-    order = {"referenced": 2}
-    entries.sort(key=lambda e: (e["date"], order.get(e["kind"], 0 if not e["kind"].startswith("signed") else 1), e["record"]))
-    return entries
+            d = pe.get("date")
+            if d and (not ranged or in_range(d, since, until)):
+                add(((d, 2, rid), {"date": d, "kind": "referenced", "what": pe.get("text", ""),
+                                   "place": None, "record": rid, "referenced": True}))
+    keyed.sort(key=_first)
+    return [e for _, e in keyed]
+
+
+def _first(pair):
+    return pair[0]
 
 
 def find_record(records: Iterable[dict], prefix: str) -> dict:

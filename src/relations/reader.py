@@ -6,15 +6,17 @@ UTF-8, unreadable) is decided here, before parsing, and reported by name.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from relations.errors import InputError
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024   # one article file at most (documented in the README); larger files are refused unread
 SUFFIXES = (".txt",)
 
 
@@ -29,8 +31,14 @@ def discover(paths: list[str]) -> Iterator[tuple[str, InputError | None]]:
     """Every article file under the given paths, in a stable order; a bad path yields an error."""
     for p in paths:
         path = Path(p)
-        if not path.exists():
-            yield p, InputError(f"{p}: no such file or folder")
+        try:
+            os.stat(p)
+        except FileNotFoundError:
+            why = "a broken symbolic link" if os.path.islink(p) else "no such file or folder"
+            yield p, InputError(f"{p}: {why}")
+            continue
+        except OSError as exc:
+            yield p, InputError(f"{p}: {_why(exc)}")
             continue
         if path.is_dir():
             found = []
@@ -54,25 +62,44 @@ def discover(paths: list[str]) -> Iterator[tuple[str, InputError | None]]:
             yield p, None
 
 
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if isinstance(exc, FileNotFoundError):
+        return "the file disappeared before it could be read"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def _too_big(path: str, size: int) -> InputError:
+    return InputError(f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit "
+                      f"for one article")
+
+
 def read_article(path: str) -> Article:
-    """Read one file as article text, or raise InputError saying why not."""
+    """Read one file as article text, or raise InputError saying why not.
+
+    A file over MAX_BYTES is refused from its size alone; at most MAX_BYTES + 1
+    bytes are ever read, even from a file that grows while it is read.
+    """
     try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        st = os.stat(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit for one article")
+        raise InputError(f"{path}: {_why(exc)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file")
+    if st.st_size > MAX_BYTES:
+        raise _too_big(path, st.st_size)
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: the file disappeared before it could be read") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{path}: {_why(exc)}") from None
+    if len(raw) > MAX_BYTES:
+        raise _too_big(path, len(raw))
     return decode(raw, path)
 
 
@@ -92,7 +119,9 @@ def decode(raw: bytes, path: str) -> Article:
             text = raw.decode("latin-1")
             warnings.append(f"{path}: not valid UTF-8; read as Latin-1")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text:
         raise InputError(f"{path}: the file is empty")
+    if not text.strip():
+        raise InputError(f"{path}: the file holds only white space")
     source = {"path": path, "name": name, "sha256": hashlib.sha256(raw).hexdigest()}
     return Article(text, source, warnings)

@@ -3,10 +3,12 @@ text with the evidence highlighted."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from rich.markup import escape
 from rich.text import Text
 
-from relations.output import visible
+from relations.output import _CONTROL, visible
 
 STYLES = {"person": "bold cyan", "organization": "bold magenta", "country": "bold green", "topic": "underline",
           "agreement": "reverse", "date": "bold yellow"}
@@ -58,7 +60,7 @@ def render_record(rec: dict, console) -> None:
         console.print("\n[bold]Agreements[/bold]")
         for ag in rec["agreements"]:
             tops = ", ".join(ag.get("topics") or []) or "no topic"
-            console.print(f"  [{ag.get('status')}] {escape(ag.get('kind', ''))} ({escape(tops)}; "
+            console.print(f"  {escape('[' + str(ag.get('status')) + ']')} {escape(ag.get('kind', ''))} ({escape(tops)}; "
                           f"{escape(', '.join(ag.get('parties') or []))}): {escape(visible(ag.get('text')))}")
     if rec.get("past_events"):
         console.print("\n[bold]Referenced events[/bold]")
@@ -70,29 +72,57 @@ def render_record(rec: dict, console) -> None:
 
 
 def highlighted(rec: dict) -> Text:
-    """The article text with every piece of evidence styled."""
+    """The article text with every piece of evidence styled.
+
+    Control characters from the page (escape sequences, bell, bidi overrides) are
+    shown as `\\xNN` / `\\uNNNN`, never sent to the terminal; the evidence spans,
+    which point into the stored text, are moved to match.
+    """
     text = rec.get("text", "")
-    t = Text(text)
+    if not isinstance(text, str):
+        text = str(text)
+    pieces, where, pos, shown = [], [], 0, 0
+    controls = []
+    for m in _CONTROL.finditer(text):
+        pieces.append(text[pos:m.start()])
+        where.append((pos, shown))
+        shown += m.start() - pos
+        code = visible(m.group())
+        controls.append((shown, shown + len(code)))
+        pieces.append(code)
+        shown += len(code)
+        pos = m.end()
+    pieces.append(text[pos:])
+    where.append((pos, shown))
+    starts = [w[0] for w in where]
+
+    def moved(i: int) -> int:
+        """Where offset i of the stored text is in the shown text."""
+        i = max(0, min(int(i), len(text)))
+        k = bisect_right(starts, i) - 1
+        orig, new = where[k]
+        return new + (i - orig)
+
+    t = Text("".join(pieces))
+
+    def style(name: str, span) -> None:
+        try:
+            s, e = span
+            t.stylize(name, moved(s), moved(e))
+        except (TypeError, ValueError):
+            pass  # a damaged span: nothing to highlight
+
     for ag in rec.get("agreements") or []:
-        s, e = ag.get("span") or (0, 0)
-        t.stylize(STYLES["agreement"], s, e)
+        style(STYLES["agreement"], ag.get("span") or (0, 0))
     for topic, spans in (rec.get("topic_evidence") or {}).items():
-        for s, e in spans:
-            t.stylize(STYLES["topic"], s, e)
+        for sp in spans:
+            style(STYLES["topic"], sp)
     for a in rec.get("actors") or []:
-        for s, e in a.get("spans") or []:
-            t.stylize(STYLES.get(a.get("kind"), "bold"), s, e)
+        for sp in a.get("spans") or []:
+            style(STYLES.get(a.get("kind"), "bold"), sp)
     ev = (rec.get("event") or {}).get("evidence") or {}
     if ev.get("date"):
-        t.stylize(STYLES["date"], *ev["date"])
-    # control characters from the page are shown, not executed
-    plain = t.plain
-    if any(ord(c) < 32 and c not in "\n\t" or 0x7f <= ord(c) <= 0x9f for c in plain):
-        out = Text()
-        for i, ch in enumerate(plain):
-            if ord(ch) < 32 and ch not in "\n\t" or 0x7f <= ord(ch) <= 0x9f:
-                out.append(f"\\x{ord(ch):02x}", style="dim")
-            else:
-                out.append_text(t[i:i + 1])
-        return out
+        style(STYLES["date"], ev["date"])
+    for s, e in controls:
+        t.stylize("dim", s, e)
     return t

@@ -1,0 +1,754 @@
+"""A derived index beside the archive, so that a question reads only the lines it needs.
+
+The JSON Lines archive stays the single source of truth. This module keeps a
+cache of it in an SQLite file beside it (`archive.jsonl.idx`): for every
+record its line number, id, date, the byte offset and length of its line, and
+the fields that `list`, `timeline` and `show` filter on (countries, the pairs
+of parties, topics, folded actor names). An answer looks up the matching line
+numbers there, then reads and parses just those lines from the archive, and
+applies the reference functions of `relations.query` to them, so the index can
+only narrow what is read, never change what a record says.
+
+Freshness. The index remembers the archive's identity (device, inode), how
+many bytes of it are indexed, and a hash of sample blocks of that prefix (its
+first and last 4 KiB and a few in between). Before every answer: the same file
+grown with its indexed prefix unchanged → only the new lines are indexed; any
+other change (a rewrite, a truncation, an edit of the sampled bytes, another
+index format) → the index is rebuilt. Each line read back is checked against
+the id the index expects, so an edit the samples missed causes a rebuild too.
+A missing or unreadable index is rebuilt; where none can be written (a
+read-only folder), the answer comes from a full scan, as before.
+
+Concurrency. Readers never take the archive writers' lock. The index is in
+WAL mode: every reader sees one consistent snapshot, an update (done by
+whichever process first finds the index stale, in one IMMEDIATE transaction)
+never blocks readers, and a crash mid-update leaves the previous snapshot.
+Delete the `.idx` file (and its `-wal`/`-shm` companions) only while no
+relations command runs; the next command rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import zlib
+from typing import Callable, Iterable, Iterator
+
+import orjson
+
+from relations.archive import Archive
+from relations.text import fold_key
+
+Warn = Callable[[str], None]
+
+VERSION = 4
+BLOCK = 4096
+SAMPLES = 8            # interior blocks hashed besides the first and the last
+BATCH = 2000           # records per executemany batch while indexing
+NO_INDEX_ENV = "RELATIONS_NO_INDEX"   # set to 1: answer every question by a full scan
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def index_path(archive: Archive):
+    return archive.path.with_name(archive.path.name + ".idx")
+
+
+def _format_version() -> str:
+    """The index format, including how names are folded: a change to either forces a rebuild."""
+    probe = fold_key("Nguyễn Xuân Phúc – Ministère d'État, Łódź ß Ø")
+    return f"{VERSION}:{hashlib.sha1(probe.encode()).hexdigest()[:12]}"
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rec(n INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT, sdate TEXT NOT NULL,
+                               off INTEGER NOT NULL, len INTEGER NOT NULL, ckey BLOB, fkey TEXT);
+CREATE TABLE IF NOT EXISTS country(code TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(code, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pair(a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL, tl BLOB,
+                                PRIMARY KEY(a, b, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS topic(topic TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(topic, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS name(nid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS actor(nid INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(nid, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bad(n INTEGER PRIMARY KEY, what TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS rec_id ON rec(id);
+CREATE INDEX IF NOT EXISTS rec_date ON rec(sdate DESC, id DESC);
+CREATE INDEX IF NOT EXISTS rec_ckey ON rec(ckey);
+CREATE INDEX IF NOT EXISTS rec_fkey ON rec(fkey);
+CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key);
+"""
+_TABLES = ("meta", "rec", "country", "pair", "topic", "name", "actor", "bad")
+
+
+class Stale(Exception):
+    """The index and the archive disagree: rebuild and ask again."""
+
+
+class Unusable(Exception):
+    """No index can be used here (for example a read-only folder): scan instead."""
+
+
+def _fingerprint(fd: int, size: int) -> str:
+    """A hash of sample blocks of the first `size` bytes: head, tail and evenly spaced blocks between."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(size).encode())
+    if size <= BLOCK * (SAMPLES + 2):
+        h.update(os.pread(fd, size, 0))
+        return h.hexdigest()
+    starts = [0] + [(size - BLOCK) * k // (SAMPLES + 1) for k in range(1, SAMPLES + 1)] + [size - BLOCK]
+    for s in starts:
+        h.update(os.pread(fd, BLOCK, s))
+    return h.hexdigest()
+
+
+def content_key(rec: dict) -> str:
+    """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key."""
+    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
+    return hashlib.sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def file_key(rec: dict) -> str:
+    """The bytes a record was read from (source.sha256): the same as ingest._file_key."""
+    src = rec.get("source")
+    return str(src.get("sha256")) if isinstance(src, dict) else ""
+
+
+def _timeline_part(rec: dict) -> bytes:
+    """The fields query.timeline reads, kept with each pair of distinct parties so that a
+    timeline reads one contiguous stretch of the index instead of thousands of archive lines."""
+    ev = rec.get("event") if isinstance(rec.get("event"), dict) else {}
+    return zlib.compress(orjson.dumps({
+        "id": rec["id"], "date": rec.get("date"), "title": rec.get("title"), "topics": rec.get("topics"),
+        "event": {k: ev.get(k) for k in ("type", "date", "place")},
+        "agreements": [{"status": g.get("status"), "kind": g.get("kind"), "text": g.get("text", "")}
+                       for g in rec.get("agreements") or [] if isinstance(g, dict) and g.get("status") == "signed"],
+        "past_events": [{"date": e.get("date"), "text": e.get("text", "")}
+                        for e in rec.get("past_events") or [] if isinstance(e, dict)],
+    }), 6)
+
+
+def _keys(rec: dict):
+    """What the index stores about one record: (date, countries, pairs, topics, names)."""
+    date = rec.get("date")
+    date = date if isinstance(date, str) else None
+    parties = rec.get("parties")
+    parties = {p for p in parties if isinstance(p, str)} if isinstance(parties, list) else set()
+    codes = set(parties)
+    names = []
+    actors = rec.get("actors")
+    for a in actors if isinstance(actors, list) else ():
+        if not isinstance(a, dict):
+            continue
+        kind = a.get("kind")
+        if kind == "country":
+            if isinstance(a.get("code"), str):
+                codes.add(a["code"])
+        elif kind in ("person", "organization"):
+            name = a.get("name")
+            names.append((0, fold_key(name if isinstance(name, str) else "")))
+            acr = a.get("acronym")
+            if acr and isinstance(acr, str):
+                names.append((1, fold_key(acr)))
+    ps = sorted(parties)
+    pairs = [(x, y) for i, x in enumerate(ps) for y in ps[i:]]
+    topics = rec.get("topics")
+    topics = {t for t in topics if isinstance(t, str)} if isinstance(topics, list) else set()
+    return date, codes, pairs, topics, names
+
+
+class Index:
+    """An open index over one archive. Use `with Index(archive) as ix:`; every method keeps it fresh."""
+
+    def __init__(self, archive: Archive, warn: Warn = _noop):
+        self.archive = archive
+        self.warn = warn
+        self.path = index_path(archive)
+        self.conn: sqlite3.Connection | None = None
+        self.fd: int | None = None
+        self.partial = False     # the archive ends in an incomplete line, not indexed
+        self.lines = 0           # complete lines indexed
+        self._names: dict[tuple[int, str], int] = {}
+
+    # opening ------------------------------------------------------------
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.conn is not None:
+            return self.conn
+        if not os.access(self.path.parent, os.W_OK) and not self.path.exists():
+            raise Unusable(f"cannot create {self.path.name} in {self.path.parent}")
+        for attempt in range(2):
+            conn = None
+            try:
+                conn = sqlite3.connect(self.path, isolation_level=None, timeout=120.0, check_same_thread=False)
+                conn.execute("PRAGMA page_size=8192")  # a new file only: timeline parts stay on their page
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA journal_size_limit=67108864")
+                conn.execute("PRAGMA cache_size=-32768")
+                conn.execute("PRAGMA temp_store=FILE")
+                self.conn = conn
+                return conn
+            except sqlite3.OperationalError as exc:
+                if conn is not None:
+                    conn.close()
+                raise Unusable(f"{self.path.name}: {exc}") from None
+            except sqlite3.DatabaseError as exc:  # not a database: it is only a cache, start a new one
+                if conn is not None:
+                    conn.close()
+                if attempt:
+                    raise Unusable(f"{self.path.name}: {exc}") from None
+                self._reset_file()
+        raise Unusable(self.path.name)
+
+    def _reset_file(self) -> None:
+        """The index file is not a database: start a new one (it is only a cache)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(str(self.path) + suffix)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise Unusable(f"cannot replace {self.path.name}: {exc.strerror}") from None
+
+    def _open_archive(self) -> int | None:
+        """A file descriptor on the archive as it is now (reopened when the file was replaced)."""
+        path = self.archive.path
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            if self.fd is not None:
+                os.close(self.fd)
+                self.fd = None
+            return None
+        if self.fd is not None:
+            fst = os.fstat(self.fd)
+            if (fst.st_dev, fst.st_ino) == (st.st_dev, st.st_ino):
+                return self.fd
+            os.close(self.fd)
+            self.fd = None
+        if path.is_dir():
+            from relations.errors import ArchiveError
+
+            raise ArchiveError(f"{path}: is a folder, not an archive file")
+        self.fd = os.open(path, os.O_RDONLY)
+        return self.fd
+
+    # freshness ----------------------------------------------------------
+
+    def _meta(self) -> dict:
+        try:
+            return dict(self.conn.execute("SELECT k, v FROM meta"))
+        except sqlite3.OperationalError:
+            return {}
+
+    def _state(self, meta: dict) -> tuple[str, int]:
+        """('fresh' | 'grown' | 'rebuild', archive size)."""
+        fd = self.fd
+        st = os.fstat(fd)
+        self._st = st
+        if meta.get("version") != _format_version():
+            return "rebuild", st.st_size
+        if (meta.get("dev"), meta.get("ino")) != (st.st_dev, st.st_ino):
+            return "rebuild", st.st_size
+        covered = meta.get("covered", -1)
+        if not isinstance(covered, int) or st.st_size < covered:
+            return "rebuild", st.st_size
+        if st.st_size == meta.get("size") and st.st_mtime_ns != meta.get("mtime"):
+            return "rebuild", st.st_size  # not grown, yet written: edited in place
+        if _fingerprint(fd, covered) != meta.get("fingerprint"):
+            return "rebuild", st.st_size
+        if st.st_size == covered:
+            return "fresh", st.st_size
+        # grown: are there complete new lines, or only a torn one?
+        pos = covered
+        while pos < st.st_size:
+            chunk = os.pread(fd, min(1 << 20, st.st_size - pos), pos)
+            if not chunk:
+                break
+            if b"\n" in chunk:
+                return "grown", st.st_size
+            pos += len(chunk)
+        return "fresh", st.st_size  # only an incomplete last line beyond the index
+
+    def ensure(self, keep_open: bool = False) -> bool:
+        """Bring the index up to date with the archive; False when there is no archive.
+
+        With keep_open, return inside a read transaction on the fresh snapshot (end it with `_end`)."""
+        if os.environ.get(NO_INDEX_ENV) == "1":
+            raise Unusable("disabled by " + NO_INDEX_ENV)
+        for attempt in range(4):
+            fd = self._open_archive()
+            if fd is None:
+                return False
+            try:
+                conn = self._connect()
+                old = self._meta().get("version")
+                if old is not None and old != _format_version():  # another format: a new file
+                    self._reset_file()
+                    conn = self._connect()
+                conn.execute("BEGIN")
+                state = None
+                try:
+                    meta = self._meta()
+                    state, size = self._state(meta)
+                finally:
+                    if state != "fresh" or not keep_open:
+                        conn.execute("COMMIT")
+                if state == "fresh":
+                    self.partial = size > meta["covered"]
+                    self.lines = meta["lines"]
+                    return True
+                self._update()
+            except sqlite3.OperationalError as exc:
+                self._end()
+                raise Unusable(f"{self.path.name}: {exc}") from None
+            except sqlite3.DatabaseError as exc:  # not a database, malformed: it is only a cache
+                self._end()
+                if attempt >= 2:
+                    raise Unusable(f"{self.path.name}: {exc}") from None
+                self._reset_file()
+        raise Unusable(f"{self.path.name}: the archive keeps changing")
+
+    def _update(self, rebuild: bool = False) -> None:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")  # one updater at a time; readers go on reading the last snapshot
+        try:
+            meta = self._meta()
+            state, size = self._state(meta)  # another process may have done it meanwhile
+            if state == "fresh" and not rebuild:
+                conn.execute("COMMIT")
+                return
+            if state == "rebuild" or rebuild:
+                self._create(conn)
+                start, line_no = 0, 0
+            else:
+                start, line_no = meta["covered"], meta["lines"]
+            covered, lines = self._index_lines(conn, start, line_no, size, bulk=(start == 0))
+            if start == 0:
+                for stmt in _INDEXES.strip().split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+            st = self._st  # as seen before reading: a write during the update shows as growth next time
+            meta = {"version": _format_version(), "dev": st.st_dev, "ino": st.st_ino, "size": st.st_size,
+                    "mtime": st.st_mtime_ns, "covered": covered, "lines": lines,
+                    "fingerprint": _fingerprint(self.fd, covered)}
+            conn.executemany("INSERT OR REPLACE INTO meta(k, v) VALUES (?, ?)", meta.items())
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if start == 0:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError:
+                pass
+
+    def _create(self, conn: sqlite3.Connection) -> None:
+        for t in _TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {t}")
+        for stmt in _SCHEMA.strip().split(";"):
+            if stmt.strip():
+                conn.execute(stmt)
+        self._names.clear()
+
+    def _name_id(self, conn: sqlite3.Connection, key: tuple[int, str]) -> int:
+        nid = self._names.get(key)
+        if nid is None:
+            row = conn.execute("SELECT nid FROM name WHERE kind = ? AND key = ?", key).fetchone()
+            if row is None:
+                nid = conn.execute("INSERT INTO name(kind, key) VALUES (?, ?)", key).lastrowid
+            else:
+                nid = row[0]
+            if len(self._names) > 200_000:
+                self._names.clear()
+            self._names[key] = nid
+        return nid
+
+    def _index_lines(self, conn, start: int, line_no: int, size: int, bulk: bool) -> tuple[int, int]:
+        """Index the complete lines in [start, size); return (bytes covered, lines covered)."""
+        if bulk:
+            # name_key is created after the bulk load; look names up in memory meanwhile
+            conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key)")
+        recs, countries, pairs, topics, actors, bads = [], [], [], [], [], []
+
+        def flush():
+            conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             recs)
+            conn.executemany("INSERT OR IGNORE INTO country(code, n) VALUES (?, ?)", countries)
+            conn.executemany("INSERT OR IGNORE INTO pair(a, b, n, tl) VALUES (?, ?, ?, ?)", pairs)
+            conn.executemany("INSERT OR IGNORE INTO topic(topic, n) VALUES (?, ?)", topics)
+            conn.executemany("INSERT OR IGNORE INTO actor(nid, n) VALUES (?, ?)", actors)
+            conn.executemany("INSERT OR REPLACE INTO bad(n, what) VALUES (?, ?)", bads)
+            for lst in (recs, countries, pairs, topics, actors, bads):
+                lst.clear()
+
+        offset = start
+        with os.fdopen(os.dup(self.fd), "rb", buffering=1 << 20) as fh:
+            fh.seek(start)
+            while offset < size:
+                line = fh.readline(size - offset)
+                if not line.endswith(b"\n"):
+                    break  # an incomplete last line: not indexed, reported by readers
+                line_no += 1
+                n, off = line_no, offset
+                offset += len(line)
+                if not line.strip():
+                    continue
+                try:
+                    rec = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    bads.append((n, "not valid JSON"))
+                    continue
+                if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+                    bads.append((n, "not a record"))
+                    continue
+                date, codes, prs, tps, names = _keys(rec)
+                recs.append((n, rec["id"], date, date or "", off, len(line), bytes.fromhex(content_key(rec)),
+                             file_key(rec)))
+                countries.extend((c, n) for c in codes)
+                if len(prs) > 1:
+                    try:
+                        part = _timeline_part(rec)
+                    except (TypeError, AttributeError, orjson.JSONEncodeError):
+                        part = None  # an odd record: timeline reads its line instead
+                    pairs.extend((a, b, n, part if a != b else None) for a, b in prs)
+                else:
+                    pairs.extend((a, b, n, None) for a, b in prs)
+                topics.extend((t, n) for t in tps)
+                actors.extend((self._name_id(conn, k), n) for k in set(names))
+                if len(recs) >= BATCH:
+                    flush()
+        flush()
+        return offset, line_no
+
+    # reading ------------------------------------------------------------
+
+    def _warn_problems(self) -> None:
+        name = self.archive.path.name
+        for n, what in self.conn.execute("SELECT n, what FROM bad ORDER BY n"):
+            self.warn(f"{name}:{n}: skipped: {what}")
+
+    def _warn_partial(self) -> None:
+        if self.partial:
+            self.warn(f"{self.archive.path.name}:{self.lines + 1}: incomplete last line ignored "
+                      "(an interrupted write; the next ingest repairs it)")
+
+    def _read(self, rows: Iterable[tuple]) -> Iterator[dict]:
+        """The records at (n, off, len, id) rows, each checked against the id the index expects."""
+        fd = self.fd
+        for _n, off, length, rid in rows:
+            line = os.pread(fd, length, off)
+            if len(line) != length or not line.endswith(b"\n"):
+                raise Stale("line moved")
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                raise Stale("line changed") from None
+            if not isinstance(rec, dict) or rec.get("id") != rid:
+                raise Stale("line changed")
+            yield rec
+
+    def _snapshot(self) -> bool:
+        """Open a read transaction on a fresh index; warn about skipped lines as a scan would."""
+        if not self.ensure(keep_open=True):
+            return False
+        self._warn_problems()
+        return True
+
+    def _end(self) -> None:
+        if self.conn is not None and self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def has_id(self, rid: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM rec WHERE id = ? LIMIT 1", (rid,)).fetchone() is not None
+
+    def select(self, *, since=None, until=None, codes=(), topic=None, actor=None,
+               limit: int | None = None) -> Iterator[dict]:
+        """Records matching the `list` filters, newest first (as query.newest_first(query.select(...)))."""
+        where, args = [], []
+        if since or until:
+            where.append("r.date IS NOT NULL")
+        if since:
+            where.append("r.sdate >= ?")
+            args.append(since)
+        if until:
+            where.append("r.sdate < ?")
+            args.append(_successor(until))
+        filters, fargs = [], []
+        for c in dict.fromkeys(codes):
+            filters.append(("country", "SELECT n FROM country WHERE code = ?", [c]))
+        if topic:
+            filters.append(("topic", "SELECT n FROM topic WHERE topic = ?", [topic]))
+        if actor:
+            needle = fold_key(actor)
+            filters.append(("actor", "SELECT a.n FROM name m JOIN actor a ON a.nid = m.nid "
+                                     "WHERE (m.kind = 0 AND instr(m.key, ?) > 0) OR (m.kind = 1 AND m.key = ?)",
+                            [needle, needle]))
+        order = " ORDER BY r.sdate DESC, r.id DESC, r.n"
+        lim = f" LIMIT {int(limit)}" if limit else ""
+        # drive from the rarest filter when it is rare; otherwise walk the date index newest first
+        driver = None
+        for f in filters:
+            cnt = self.conn.execute(f"SELECT count(*) FROM ({f[1]} LIMIT 20000)", f[2]).fetchone()[0]
+            if cnt < 20000 and (driver is None or cnt < driver[0]):
+                driver = (cnt, f)
+        if driver is not None:
+            f = driver[1]
+            rest = [g for g in filters if g is not f]
+            sql = (f"SELECT r.n, r.off, r.len, r.id FROM rec r WHERE r.n IN ({f[1]})"
+                   + "".join(f" AND r.n IN ({g[1]})" for g in rest)
+                   + "".join(f" AND {w}" for w in where) + order + lim)
+            params = f[2] + [a for g in rest for a in g[2]] + args
+        else:
+            exists = {"country": "EXISTS (SELECT 1 FROM country c WHERE c.code = ? AND c.n = r.n)",
+                      "topic": "EXISTS (SELECT 1 FROM topic t WHERE t.topic = ? AND t.n = r.n)"}
+            conds = list(where)
+            params = list(args)
+            for kind, sub, a in filters:
+                if kind in exists:
+                    conds.append(exists[kind])
+                else:
+                    conds.append(f"r.n IN ({sub})")
+                params.extend(a)
+            sql = ("SELECT r.n, r.off, r.len, r.id FROM rec r INDEXED BY rec_date"
+                   + (" WHERE " + " AND ".join(conds) if conds else "") + order + lim)
+        return self._read(self.conn.execute(sql, params))
+
+    def pair_records(self, a: str, b: str, topic: str | None = None) -> Iterator[dict]:
+        """Records whose parties include both a and b (and the topic), in archive order."""
+        x, y = sorted((a, b))
+        sql = "SELECT r.n, r.off, r.len, r.id FROM pair p JOIN rec r ON r.n = p.n WHERE p.a = ? AND p.b = ?"
+        params = [x, y]
+        if topic:
+            sql += " AND EXISTS (SELECT 1 FROM topic t WHERE t.topic = ? AND t.n = p.n)"
+            params.append(topic)
+        return self._read(self.conn.execute(sql + " ORDER BY p.n", params))
+
+    def pair_timeline_records(self, a: str, b: str) -> Iterator[dict]:
+        """Like pair_records, with only the fields query.timeline reads, from the index itself."""
+        x, y = sorted((a, b))
+        if x == y:
+            yield from self.pair_records(a, b)
+            return
+        rows = self.conn.execute("SELECT p.n, p.tl FROM pair p WHERE p.a = ? AND p.b = ? ORDER BY p.n", (x, y))
+        loads, decompress = orjson.loads, zlib.decompress
+        pending = []
+        for n, tl in rows:
+            if tl is None:
+                pending.append(n)
+                continue
+            if pending:
+                yield from self._lines(pending)
+                pending = []
+            rec = loads(decompress(tl))
+            rec["parties"] = [x, y]
+            yield rec
+        if pending:
+            yield from self._lines(pending)
+
+    def _lines(self, ns: list[int]) -> Iterator[dict]:
+        q = f"SELECT n, off, len, id FROM rec WHERE n IN ({','.join('?' * len(ns))}) ORDER BY n"
+        return self._read(list(self.conn.execute(q, ns)))
+
+    def prefix_records(self, prefix: str) -> Iterator[dict]:
+        """Records whose id is `prefix` exactly (first) or starts with it, in archive order (at most 9)."""
+        exact = list(self.conn.execute("SELECT n, off, len, id FROM rec WHERE id = ? ORDER BY n LIMIT 1", (prefix,)))
+        if exact:
+            return self._read(exact)
+        rows = self.conn.execute("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT 9",
+                                 (prefix, _successor(prefix)))
+        return self._read(list(rows))
+
+
+def _successor(s: str) -> str:
+    """The least string greater than every string starting with s (s non-empty)."""
+    return s[:-1] + chr(ord(s[-1]) + 1)
+
+
+# answering: the index when it can, a full scan when it cannot -------------------
+
+def _answer(archive: Archive, warn: Warn, fn, scan) -> Iterator:
+    """Yield fn(index)'s answers from a fresh index, or scan()'s when no index can be used.
+
+    A line that disagrees with the index before anything was yielded causes one full
+    rebuild and a second try; after that (or mid-stream) the question is answered by a scan
+    or refused, never answered from a wrong index."""
+    for attempt in range(2):
+        ix = Index(archive, warn)
+        started = False
+        try:
+            if not ix._snapshot():
+                break  # no archive: the scan answers (nothing), without creating an index
+            for item in fn(ix):
+                started = True
+                yield item
+            ix._warn_partial()
+            return
+        except Stale:
+            if started:
+                from relations.errors import ArchiveError
+
+                raise ArchiveError(f"{archive.path}: changed while being read; ask again") from None
+            ix._end()
+            if attempt == 0:
+                try:
+                    ix._update(rebuild=True)
+                    continue
+                except (sqlite3.DatabaseError, Unusable):
+                    pass
+            break
+        except Unusable as exc:
+            if os.environ.get(NO_INDEX_ENV) != "1":
+                warn(f"index not used ({exc}); reading the whole archive")
+            break
+        except sqlite3.DatabaseError as exc:
+            if started:
+                raise
+            warn(f"index not used ({exc}); reading the whole archive")
+            break
+        finally:
+            ix._end()
+            ix.close()
+    yield from scan()
+
+
+def list_records(archive: Archive, warn: Warn = _noop, *, since=None, until=None, codes=(), topic=None,
+                 actor=None, limit: int | None = None) -> Iterator[dict]:
+    """query.newest_first(query.select(...)) over the archive, read lazily: a whole archive streams."""
+    from relations import query
+
+    def scan():
+        return query.newest_first(query.select(archive.records(warn), since=since, until=until, codes=codes,
+                                               topic=topic, actor=actor), limit)
+
+    return _answer(archive, warn, lambda ix: ix.select(since=since, until=until, codes=codes, topic=topic,
+                                                        actor=actor or None, limit=limit), scan)
+
+
+def timeline(archive: Archive, a: str, b: str, warn: Warn = _noop, *, since=None, until=None,
+             topic=None) -> list[dict]:
+    """query.timeline over the archive, reading only the records of the pair."""
+    from relations import query
+
+    def fn(ix):
+        return query.timeline(ix.pair_timeline_records(a, b), a, b, since=since, until=until, topic=topic)
+
+    def scan():
+        return query.timeline(archive.records(warn), a, b, since=since, until=until, topic=topic)
+
+    return list(_answer(archive, warn, lambda ix: iter(fn(ix)), lambda: iter(scan())))
+
+
+def find_record(archive: Archive, prefix: str, warn: Warn = _noop) -> dict:
+    """query.find_record over the archive, reading only the lines whose id starts with the prefix."""
+    from relations import query
+
+    p = prefix.strip()
+    try:
+        usable = bool(p) and bool(p.encode("utf-8")) and bool(_successor(p))
+    except (UnicodeEncodeError, ValueError, OverflowError):
+        usable = False
+    if not usable:
+        return query.find_record(archive.records(warn), prefix)
+    found = list(_answer(archive, warn, lambda ix: iter([query.find_record(ix.prefix_records(p), p)]),
+                         lambda: iter([query.find_record(archive.records(warn), prefix)])))
+    return found[0]
+
+
+class _Keys:
+    """One set-like view of what the archive holds (`in`, `add`), answered by the index."""
+
+    def __init__(self, lookup):
+        self.lookup = lookup
+        self.added: set[str] = set()
+
+    def __contains__(self, key) -> bool:
+        return key in self.added or self.lookup(key)
+
+    def add(self, key) -> None:
+        self.added.add(key)
+
+
+class Seen:
+    """What the archive already holds, for ingest, without reading it whole or holding it in memory.
+
+    `ids`, `contents` and `files` behave like the sets of every record's id, content_key and
+    file_key (membership and add). With no usable index they are those sets, made by one scan."""
+
+    def __init__(self, archive: Archive, warn: Warn = _noop):
+        self.ix: Index | None = Index(archive, warn)
+        try:
+            if not self.ix.ensure():
+                raise Unusable("no archive yet")
+            self.ix._warn_problems()
+            self.ix._warn_partial()
+            q = self.ix.conn.execute
+            self.ids = _Keys(lambda k: q("SELECT 1 FROM rec WHERE id = ? LIMIT 1", (k,)).fetchone() is not None)
+            self.contents = _Keys(lambda k: _hexkey(k) is not None and q(
+                "SELECT 1 FROM rec WHERE ckey = ? LIMIT 1", (_hexkey(k),)).fetchone() is not None)
+            self.files = _Keys(lambda k: q("SELECT 1 FROM rec WHERE fkey = ? LIMIT 1", (k,)).fetchone() is not None)
+        except (Unusable, Stale, sqlite3.DatabaseError):
+            self.ix.close()
+            self.ix = None
+            self.ids, self.contents, self.files = set(), set(), set()
+            for rec in archive.records(warn):
+                self.ids.add(rec["id"])
+                self.contents.add(content_key(rec))
+                self.files.add(file_key(rec))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        if self.ix is not None:
+            self.ix.close()
+            self.ix = None
+
+
+def _hexkey(k) -> bytes | None:
+    try:
+        return bytes.fromhex(k)
+    except (TypeError, ValueError):
+        return None
+
+
+def known_ids(archive: Archive, warn: Warn = _noop):
+    """The ids already in the archive (set-like: `in`, `add`)."""
+    return Seen(archive, warn).ids
+
+
+def refresh(archive: Archive, warn: Warn = _noop) -> None:
+    """Index lines just appended (call after a write; a no-op when the index cannot be kept)."""
+    ix = Index(archive, warn)
+    try:
+        ix.ensure()
+    except (Unusable, Stale, sqlite3.DatabaseError):
+        pass
+    finally:
+        ix.close()
