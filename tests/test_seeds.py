@@ -60,7 +60,7 @@ def test_seed_records_are_sound(seed_records):
 
 def test_seed_record_shape(seed_records):
     rec = seed_records["000_8d0f82977c284667.txt"]
-    assert rec["id"].startswith("2025-08-15-") and len(rec["id"]) == len("2025-08-15-") + 6
+    assert rec["id"].startswith("2025-08-15-") and len(rec["id"]) == len("2025-08-15-") + 8
     assert rec["source"]["name"] == "000_8d0f82977c284667.txt"
     assert not rec["text"].startswith(" date")
     mps = next(a for a in rec["actors"] if a["name"] == "Ministry of Public Security")
@@ -79,7 +79,7 @@ def test_ids_are_stable_and_content_derived(seed_texts, kb):
     text = seed_texts["004_e09393c693991b1a.txt"]
     a = parse(text, {"path": "x/a.txt", "name": "a.txt"}, kb=kb)
     b = parse(text, {"path": "y/b.txt", "name": "b.txt"}, kb=kb)
-    assert a["id"] == b["id"] == "2023-05-17-63cca6"
+    assert a["id"] == b["id"] == "2023-05-17-63cca63d"
     c = parse(text + " Extra sentence.", kb=kb)
     assert c["id"] != a["id"]
 

@@ -29,7 +29,7 @@ def content_hash(text: str) -> str:
 
 def make_id(date: str | None, article_text: str) -> str:
     """Readable, sortable by date, and the same for the same text on any machine."""
-    return f"{date or 'undated'}-{content_hash(article_text)[:6]}"
+    return f"{date or 'undated'}-{content_hash(article_text)[:8]}"
 
 
 def validate(rec: Any) -> list[str]:

@@ -69,7 +69,8 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     for m in _BOUNDARY.finditer(text, start, end):
         cut = m.end() if m.group().strip() else m.start()
         if m.group().startswith("."):
-            word = re.search(r"([\w.]+)$", text[pos:m.start()])
+            # only the last few characters matter: abbreviations and initials are short
+            word = re.search(r"([\w.]+)$", text[max(pos, m.start() - 16):m.start()])
             if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
                 if "\n" not in m.group():
                     continue
