@@ -48,13 +48,14 @@ def vocab(kb: Knowledge) -> AgreementVocab:
     return v
 
 
-_RIGHT_END = re.compile(r"[;:!?\"“”()]|\.(?!\d)|,\s+(?!and\b)|\s+(?:which|that|who|marking|as|while|during|after|before|when|"
+_RIGHT_END = re.compile(r"[;:!?\"“”()]|\.(?!\d)|,\s+(?!and\b)|,?\s+and\s+(?:to|will|would|also)\s|\s+and\s+[a-z]+ed\s+(?=(?:the|a|an|\d+)\s)|\s+(?:which|that|who|marking|as|while|during|after|before|when|"
                         r"at|in\s+(?:the\s+)?presence|was|were|is|are|will|would|has|have)\b")
 # "(MOU)", "(UNCLOS)": an acronym in brackets right after the noun does not end the phrase
 _ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}s?\)")
 # a list comma: ", defense, maritime cooperation, and other industries"
 # (an item that opens with a verb in -ing, ", promoting collaboration in …", starts a clause instead)
 _LIST_COMMA = re.compile(r",\s+(?:(?![\w’'-]+ing\s)[\w’'-]+\s+(?:[\w’'-]+\s+){0,2}?)?[\w’'-]+(?=,|\s+(?:and|or)\b)")
+_MONEY = re.compile(r"\(\s*(?:US)?[$€£¥]\s?[\d.,]+\s*(?:bn|billion|million|mn|m|trillion|tn)?\s*\)")
 _DETERMINERS = {"a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                 "twelve", "several", "many", "new", "these", "those", "this", "its", "their", "other", "another",
                 "some", "all", "both", "such"}
@@ -92,6 +93,11 @@ def _phrase(text: str, s: int, e: int, sent: tuple[int, int]) -> tuple[int, int]
         pos = acr.end()
     while True:
         m = _RIGHT_END.search(text, pos, sent[1])
+        if m and m.group() == "(":
+            money = _MONEY.match(text, m.start(), sent[1])
+            if money:
+                pos = money.end()   # "22 agreements worth 10 billion euros ($10.8bn) in sectors …"
+                continue
         if m and m.group().startswith(","):
             lc = _LIST_COMMA.match(text, m.start(), sent[1])
             if lc and lc.end() - e < 200:
@@ -147,11 +153,22 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
                 phrase = text[left:right].strip()
                 low = fold(phrase)
                 break
-        status = _status(folded, sent, left, right, v, pub_year, ref, nested=nxt is not None and nxt < right)
+        st_right = right
+        if nxt is not None and nxt < right:
+            # "a defence agreement to replace the Lombok Treaty signed in 2006": the other document's words are its own
+            det = re.search(r"\b(?:the|a|an|its|their)\s+(?:[\w’'-]+\s+){0,4}$", text[max(e, nxt - 60):nxt])
+            st_right = max(e, nxt - 60) + det.start() if det else nxt
+        status = _status(folded, sent, left, st_right, v, pub_year, ref, nested=nxt is not None and nxt < right)
+        if status == "planned" and _NAMED.search(text[left:s]) and text[s].isupper() and text[left:left + 4] == "the " \
+                and re.search(r"\b(?:talks|discussions|consultations)\b[^.;]{0,60}\bon\s+$", folded[max(sent[0], left - 80):left]) \
+                and not re.search(r"\b(?:sign|conclude|finali[sz]e|negotiat\w*)\b", folded[max(sent[0], left - 80):left]):
+            status, how = "existing", "talks on a named document"
+        named = bool(_NAMED.search(text[left:s]) and text[s].isupper())
         if status is None and idx is not None:
             if idx in cue_in:
                 status, how = cue_in[idx], "carried from earlier in the sentence"
-            elif idx - 1 in cue_in:
+            elif idx - 1 in cue_in and not (named and text[left:left + 4] == "the "):
+                # (a named document "the … Agreement" does not take the status of the sentence before)
                 status, how = cue_in[idx - 1], "carried from the sentence before"
         if status is None and kind == "joint-statement":
             status, how = "signed", "a joint statement is issued at the event"
@@ -159,10 +176,12 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
             status, how = "existing", "a named document"
         if status is None:
             continue
-        if idx is not None:
+        if idx is not None and (status != "existing" or how != "cue" or idx not in cue_in):
             cue_in[idx] = status
         # "the agreement", "The documents signed", "The following MOUs": another mention of one already found
-        if _ANAPHOR.match(mods) and not _described(low, e - left) and out:
+        if _ANAPHOR.match(mods) and not _described(low, e - left) and out and not (
+                status == "existing" and how == "cue" and re.match(r"\s+(?:under|of)\s+(?:the\s+)?[A-Z]", text[e:e + 12])):
+            # (an existing document named by its own reference, "the MoU under Article 6 of …", is not a re-mention)
             continue
         # "…Agreement, which includes 22 bilateral agreements": part of the document before
         if any(o.span[1] <= s and _INCLUDED.match(text[o.span[1]:left]) and s - o.span[1] < 80 for o in out):
@@ -170,7 +189,7 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
         if kind == "plan" and not re.search(r"cooperation|action|work|joint|plan|roadmap|programme|program", low):
             continue
         # "an agreement …, on a cooperation programme focusing on …": the programme is what the document is about
-        if kind == "plan" and re.search(r"\bon\s+(?:a|an|the)\s+$", fold(text[max(sent[0], left - 8):left])) and any(
+        if kind == "plan" and re.search(r"\bon\s+(?:(?:a|an|the)\s+)?$", fold(text[max(sent[0], left - 8):left])) and any(
                 sent[0] <= o.span[0] < left for o in out):
             continue
         # a word inside a name is not a topic, unless the names are all the phrase says:
@@ -250,8 +269,17 @@ def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_yea
     done = re.search(r"\b(?:signed|concluded|issued|adopted|inked|signing)\b", before[-40:] + inside + after)
     if pub_year and years and min(years) < pub_year and done:
         return "existing"
+    # "In 2022, Poland signed a framework agreement": a year before the signing verb, in the same sentence
+    early = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", before)]
+    if pub_year and early and max(early) < pub_year and re.search(r"\b(?:signed|concluded|inked)\s+(?:\w+\s+){0,3}$", before):
+        return "existing"
+    # "The visit comes weeks after Egypt and Saudi Arabia signed an agreement": before the reported event
+    if re.search(r"\b(?:weeks|days|months|years|shortly|a week|a month|a year|soon)\s+after\s+[^.;]{0,60}\b(?:signed|concluded|inked)\s+(?:\w+\s+){0,3}$", before):
+        return "existing"
     if ref is not None and done and _earlier_month(inside + " " + after, ref):
         return "existing"
+    if re.search(r"\bunder\s+$", before) and not re.search(r"\bsign", inside[:30]):
+        return "existing"   # "under its Official Security Assistance program"
     if v.status.get("existing") and (v.status["existing"].search(before[-45:]) or
                                      re.search(r"\b(?:previous|previously|earlier|existing)\b", fold(inside[:40]))):
         return "existing"
@@ -259,8 +287,12 @@ def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_yea
     signed = v.status.get("signed")
     pm = list(planned.finditer(around)) if planned else []
     sm = list(signed.finditer(around)) if signed else []
-    if re.search(r"\b(?:will|to|would|shall|soon|early)\s+(?:be\s+)?(?:\w+ly\s+)?(?:sign|ink|adopt|conclude|finali[sz]e)\b",
-                 around) and not re.search(r"\b(?:witnessed|attended|held)\s+(?:a|the)\s+(?:\w+\s+)?ceremony\s+to\s+sign\b", around):
+    if (re.search(r"\b(?:will|to|would|shall|soon|early)\s+(?:also\s+)?(?:be\s+)?(?:\w+ly\s+)?(?:sign|ink|adopt|conclude|finali[sz]e)\b",
+                  around)
+            or re.search(r"\b(?:will|would|shall|plan\s+to|plans\s+to|aim\s+to|aims\s+to)\s+(?:also\s+)?(?:jointly\s+)?"
+                         r"(?:develop|draft|draw\s+up|work\s+out|prepare|negotiate|elaborate)\s+(?:(?:a|an|the)\s+)?(?:\w+\s+){0,3}$",
+                         before) or re.search(r"\b(?:swift|speedy|early|prompt|quick)\s+(?:signing|conclusion)\s+of\s+(?:\w+\s+){0,3}$",
+                                       before)) and not re.search(r"\b(?:witnessed|attended|held)\s+(?:a|the)\s+(?:\w+\s+)?ceremony\s+to\s+sign\b", around):
         return "planned"
     last_p = pm[-1].end() if pm else -1
     last_s = sm[-1].end() if sm else -1

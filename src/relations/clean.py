@@ -68,7 +68,8 @@ def layout(text: str) -> Layout:
                 out.story_start = s
                 story_found = True
             else:
-                if out.headline is None and 4 <= len(line.split()) <= 25 and not line.rstrip().endswith("."):
+                menu = line.count("|") >= 2 or line.count("•") >= 2   # "Home | World | Business | Sport"
+                if out.headline is None and 4 <= len(line.split()) <= 25 and not line.rstrip().endswith(".") and not menu:
                     out.headline = (s, e)
                 out.noise.append((s, e))
     if not story_found and paras:

@@ -206,9 +206,11 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
     from relations import index
 
     entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
-    rows = [{**e, "what": e["what"], "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
+    fmt = _fmt(fmt)
+    rows = [] if fmt in ("json", "jsonl") else [  # the machine formats carry the entries themselves
+        {**e, "what": e["what"], "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
-    render(rows, ["date", "kind", "what", "place", "record"], _fmt(fmt), title=title, records=entries)
+    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries)
 
 
 @main.command(name="eval")

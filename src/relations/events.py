@@ -51,10 +51,16 @@ def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge,
         for s, e, t in matcher.find(folded[headline[0]:headline[1]], text[headline[0]:headline[1]]):
             if t == "signing":
                 return t, (headline[0] + s, headline[0] + e)
-    hits = [(s, order.get(t, 99), t, (s, e)) for s, e, t in matcher.find(folded[: zone[1]], text[: zone[1]]) if s >= zone[0]]
+    hits = [(s, order.get(t, 99), t, (s, e)) for s, e, t in matcher.find(folded[: zone[1]], text[: zone[1]]) if s >= zone[0]
+            and not (t == "signing" and _FUTURE.search(folded, max(zone[0], s - 40), s))]
     if not hits:
         return "other", None
     hits.sort()
+    if folded[hits[0][3][0]:hits[0][3][1]] == "announced":
+        # "announced the signing of …", "announced a visit": the happening announced is the event
+        near = [h for h in hits[1:] if h[0] - hits[0][3][1] <= 40 and not re.search(r"[.;:!?]", folded[hits[0][3][1]:h[0]])]
+        if near:
+            hits = near + [h for h in hits if h not in near]
     if hits[0][2] == "visit":
         s0 = hits[0][0]
         if _SETTING.search(folded, max(zone[0], s0 - 60), s0):
@@ -64,6 +70,11 @@ def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge,
     return hits[0][2], hits[0][3]
 
 
+# "will meet next week to sign", "push for the swift signing of": a signing still to come is not the event
+_FUTURE = re.compile(r"(?:\b(?:to|will|would|shall)\s+(?:\w+ly\s+)?|\b(?:push|pushed|pushing|call|called|calling)\s+for\s+"
+                     r"(?:the\s+)?(?:\w+\s+)?|\b(?:swift|speedy|early|prompt|soon|upcoming|future|possible|planned)\s+)$")
+_LATER = re.compile(r"\b(?:will|would|shall|due\s+to|expected\s+to|scheduled\s+to|set\s+to|plans?\s+to)\s+"
+                    r"(?:[a-z]+\s+){0,4}(?:in|at|to)\s+$")
 _NOT_PLACE = {fold(w) for w in list(MONTHS) + list(WEEKDAYS)} | {"the", "a", "an", "this", "that", "his", "her",
                                                               "its", "their", "addition", "particular", "order",
                                                               "response", "line", "terms", "view", "contrast"}
@@ -71,6 +82,12 @@ _PLACE = re.compile(r"\b(?:in|at|to|visiting|arrived in|from)\s+(?P<p>(?:the\s+)
 _REGIONS = {"asia", "europe", "africa", "southeast asia", "latin america", "south america", "north america",
             "the caribbean", "caribbean", "middle east", "the middle east", "oceania", "the pacific", "pacific",
             "central america", "east asia", "south asia", "asia-pacific", "the asia-pacific"}
+
+
+# "West Africa", "Southeast Asia", "Northern Europe": regions, never the place of a happening
+_COMPASS_REGION = re.compile(r"(?:the\s+)?(?:west|east|north|south|central|southeast|southwest|northeast|northwest|"
+                             r"western|eastern|northern|southern|sub-saharan)\s+(?:africa|asia|europe|america|pacific)")
+_AT_BUILDING = re.compile(r"\bat\s+the\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,4},\s+(?P<p>[A-Z][\w’'.-]*(?:\s[A-Z][\w’'.-]*)?)")
 
 
 def _places(kb: Knowledge | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -123,15 +140,25 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
         p = " ".join(keep).rstrip(".,’'")
         p = re.sub(r"['’]s$", "", p)
         e = s + len(p)
-        if fold(p) in _REGIONS or any(a <= s < b for a, b in skip_spans):
+        if fold(p) in _REGIONS or _COMPASS_REGION.fullmatch(fold(p)) or any(a <= s < b for a, b in skip_spans):
             continue
+        if _LATER.search(text, max(zone[0], m.start() - 50), m.start("p")):
+            continue        # "will meet next week in Buenos Aires": a place still to come
         inside = [i for i, (a, b) in enumerate(country_spans) if a <= s < b]
         if inside and country_spans[inside[0]][1] + 2 < e:
             continue        # "South Korean President Lee": a demonym and a name, not a place
         is_country = bool(inside) and any(a <= s and e <= b + 2 for a, b in country_spans)
         known = city_of.get(fold(p))
+        if not known and not inside and dateline and re.match(r"\s+here\b", text[e:e + 6]):
+            # "at Seri Perdana here": the building is in the dateline's city
+            return (dateline.title() if dateline.isupper() else dateline), None
         code = codes[inside[0]] if inside else known
         cands.append((is_country, s, p, (s, e), known is not None and not is_country, code))
+    # "at the Presidential Villa, Abuja": a building, then its city
+    for m in _AT_BUILDING.finditer(text, zone[0], zone[1]):
+        p = m.group("p")
+        if city_of.get(fold(p)) and not any(a <= m.start("p") < b for a, b in skip_spans):
+            cands.append((False, m.start("p"), p, (m.start("p"), m.end("p")), True, city_of[fold(p)]))
     # "will arrive in the capital of Laos", "the Cuban capital"
     for i, (a, b) in enumerate(country_spans):
         if not (zone[0] <= a < zone[1]) or codes[i] not in capital_of:
@@ -183,6 +210,14 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
         return best[2], best[3]
     if dateline:
         return dl_name, None
+    if lead:
+        # "Macron in Rabat: …": a headline that names a known city, when the story names none
+        for m in _PLACE.finditer(text, lead[0], lead[1]):
+            w = m.group("p").split()
+            for k in range(min(3, len(w)), 0, -1):
+                name = " ".join(w[:k]).rstrip(".,:;")
+                if city_of.get(fold(name)):
+                    return name, (m.start("p"), m.start("p") + len(name))
     return None, None
 
 

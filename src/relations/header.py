@@ -61,7 +61,7 @@ def date_from_text(body: str, limit: int = 1500) -> tuple[str | None, str | None
 
 _DASH = r"(?:—|–|--|-)"
 _CAPS_PLACE = r"[A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+){0,3}"
-_PLACE = r"[A-ZÀ-ÝĐ][\wÀ-ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][\wÀ-ỹ'’.]+){0,3}"
+_PLACE = r"[A-ZÀ-ÝĐ][\wÀ-ỹ'’.]+(?:[ -](?:(?:de|del|da|do|di|la|el|al|es|of)\s)?[A-ZÀ-ÝĐ][\wÀ-ỹ'’.]+){0,3}"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?"
 
 # "HÀ NỘI —", "HANOI --": a place in capitals and a dash.
@@ -70,6 +70,8 @@ _DL_CAPS_DASH = re.compile(rf"(?:^|(?<=\n)|(?<=[-—–]\s))\s*(?P<place>{_CAPS_
 _DL_CREDIT = re.compile(
     rf"(?:^|(?<=\n))\s*(?P<place>{_PLACE})(?:,\s*[A-Z][\w]+)?,?\s*(?:{_MONTH})?\s*\((?P<agency>[^()\n]{{2,40}})\)\s*(?:{_DASH}+)?"
 )
+# "MOSCOW, November 14. /TASS/.": the credit between slashes
+_DL_SLASH = re.compile(rf"(?:^|(?<=\n))\s*(?P<place>{_PLACE}),?\s*(?:{_MONTH})?\.?\s*/(?P<agency>[A-Z][A-Za-z-]{{1,15}})/\.?")
 # "SINGAPORE: Singapore and Vietnam signed …": a place in capitals and a colon, at the start of a line.
 _DL_CAPS_COLON = re.compile(rf"(?:^|(?<=\n))[ \t]*(?P<place>{_CAPS_PLACE}):\s+(?=[A-Z])")
 # "… Photo Thống Nhất HAVANA — First Secretary …": after a photo credit, a place in capitals and a long dash.
@@ -83,6 +85,8 @@ _REPORTED = re.compile(r"(?:\breported by|\b[Tt]aken from|\bSource:|\bSource\s*-
                        r"(?P<agency>[A-Z][\w+/&.-]*(?: [A-Z][\w+&.-]*){0,4})")
 # photo credits, the last resort: "Photo:AFP", "| Photo: EFE/EPA/ALEXANDER …", "Pool via REUTERS", "(Photo: VNA/VNS)"
 _PHOTO = re.compile(r"(?:\bPhotos?\s*:\s*|\bvia\s+)(?P<agency>[A-Z][\w+&.-]*(?:[ /][A-Z][\w+&.-]*){0,5})")
+_BYLINE = re.compile(r"(?:^|\n)[ \t]*(?:By|BY)\s+(?P<agency>[A-Z][\w+&.-]*(?: [A-Z][\w+&.-]*){0,3})"
+                     r"(?:\s+(?:[Ss]taff|[Nn]ews|[Rr]eporters?|[Cc]orrespondents?|[Ww]ire))?[ \t]*(?:\n|$)")
 _SOURCE_CREDIT = re.compile(r"\((?:Source|Photo):\s*(?P<agency>[A-Z][\w/ ]{1,25})\)")
 
 
@@ -121,7 +125,7 @@ def credit(text: str, agencies: set[str], story_start: int = 0) -> Credit:
     agency = agency_span = place = place_span = dl_end = None
     head_end = min(len(text), story_start + 600)
     head = text[:head_end]
-    for m in _DL_CREDIT.finditer(head):
+    for m in list(_DL_CREDIT.finditer(head)) + list(_DL_SLASH.finditer(head)):
         cand = m.group("agency").strip()
         if _known_agency(cand, agencies) or re.fullmatch(r"[A-Z]{2,6}(?:/[A-Z]{2,6})?", cand):
             agency, agency_span = cand, m.span("agency")
@@ -149,6 +153,13 @@ def credit(text: str, agencies: set[str], story_start: int = 0) -> Credit:
     if m:
         off = len(tail) - min(60, len(tail))
         agency, agency_span = m.group("agency"), (off + m.start("agency"), off + m.end("agency"))
+    if agency is None:
+        # "By Al Jazeera Staff", "By AFP", "By Reuters staff": an outlet in the byline
+        m = _BYLINE.search(text[:head_end])
+        if m:
+            got = _known_prefix(m.group("agency"), agencies)
+            if got:
+                agency, agency_span = got, (m.start("agency"), m.start("agency") + len(got))
     if agency is None:
         m = _SOURCE_CREDIT.search(text)
         if m and _known_agency(m.group("agency").strip(), agencies):

@@ -29,7 +29,6 @@ relations command runs; the next command rebuilds it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import zlib
@@ -39,6 +38,11 @@ import orjson
 
 from relations.archive import Archive
 from relations.text import fold_key
+
+try:  # hashlib would load OpenSSL (7 ms at start); blake2 is built in
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b as _blake2b
 
 Warn = Callable[[str], None]
 
@@ -60,7 +64,7 @@ def index_path(archive: Archive):
 def _format_version() -> str:
     """The index format, including how names are folded: a change to either forces a rebuild."""
     probe = fold_key("Nguyễn Xuân Phúc – Ministère d'État, Łódź ß Ø")
-    return f"{VERSION}:{hashlib.sha1(probe.encode()).hexdigest()[:12]}"
+    return f"{VERSION}:{_blake2b(probe.encode(), digest_size=8).hexdigest()}"
 
 
 _SCHEMA = """
@@ -95,7 +99,7 @@ class Unusable(Exception):
 
 def _fingerprint(fd: int, size: int) -> str:
     """A hash of sample blocks of the first `size` bytes: head, tail and evenly spaced blocks between."""
-    h = hashlib.blake2b(digest_size=16)
+    h = _blake2b(digest_size=16)
     h.update(str(size).encode())
     if size <= BLOCK * (SAMPLES + 2):
         h.update(os.pread(fd, size, 0))
@@ -108,6 +112,8 @@ def _fingerprint(fd: int, size: int) -> str:
 
 def content_key(rec: dict) -> str:
     """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key."""
+    import hashlib
+
     text = rec.get("text") if isinstance(rec.get("text"), str) else ""
     return hashlib.sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
 

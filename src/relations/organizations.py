@@ -246,6 +246,9 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
                 if inner and re.fullmatch(r"(?:\w+\s+){1,2}of\s+(?:the\s+)?", text[org.start:inner[0].start]) \
                         and fold(text[org.start:inner[0].start]).split()[0] in GENERIC | {"congress"}:
                     continue   # "the Committee of the Communist Party of Vietnam": the party is the name
+                if inner and org.country is None and inner[0].country:
+                    # "Standing Committee of the National People's Congress": a body of a known national one
+                    org.country, org.country_how = inner[0].country, f"part of {inner[0].name}"
                 if inner and inner[0].start == org.start and inner[0].canon:
                     # "Communist Party of Vietnam Central Committee": keep what the dictionary knows
                     org.acronym, org.international = inner[0].acronym, inner[0].international
@@ -253,11 +256,75 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
                         org.country, org.country_how = inner[0].country, inner[0].country_how
                 found = [o for o in found if not (org.start <= o.start and o.end <= org.end)]
                 found.append(org)
+    found.extend(_described_companies(text, found, cmentions, v, kb, skip))
     found.sort(key=lambda o: o.start)
     _bind_acronyms(text, found, v, cmentions)
     found = _full_forms(text, found, runs, v, cmentions)
     found = _drop_party_organs(text, found)
-    return _merge(found)
+    return _acronym_forms(_merge(found), v)
+
+
+def _acronym_forms(orgs: list[Org], v: OrgVocab) -> list[Org]:
+    """`the NPC Standing Committee` is the `Standing Committee of the National People's Congress`."""
+    full = {o.acronym: o.canon or o.name for o in orgs if o.acronym}
+    full.update({a: info[0] for a, info in v.acronyms.items() if a not in full})
+    by_key = {o.key: o for o in orgs}
+    out = []
+    for o in orgs:
+        m = re.fullmatch(r"([A-Z]{2,6})\s+(.+)", o.name)
+        target = None
+        if m and m.group(1) in full:
+            for form in (f"{m.group(2)} of the {full[m.group(1)]}", f"{m.group(2)} of {full[m.group(1)]}"):
+                target = by_key.get(org_key(form))
+                if target is not None and target is not o:
+                    break
+                target = None
+        if target is None:
+            out.append(o)
+            continue
+        target.spans = sorted(set(target.spans + o.spans))
+        if target.country is None and o.country:
+            target.country, target.country_how = o.country, o.country_how
+    return out
+
+
+# "French rail company Alstom", "German companies such as Siemens Energy", "state phosphate group OCP"
+_COMPANY = re.compile(r"\b(?:company|companies|firm|firms|group|conglomerate|giant|carrier|operator|maker|manufacturer|"
+                      r"producer|lender|insurer|shipbuilder|automaker|carmaker|consortium|start-?up|exporter|supplier|"
+                      r"contractor|developer|enterprises?)\s+(?:such\s+as\s+|like\s+|including\s+)?"
+                      r"(?P<name>[A-Z][\w&’'.-]*(?:\s[A-Z][\w&’'.-]*){0,2})")
+_COMPANY_COUNTRY = re.compile(r"(?:['’]s?\s+|\s+)(?:[a-z][\w-]*\s+){0,3}$")
+
+
+def _described_companies(text: str, found: list[Org], cmentions, v: OrgVocab, kb: Knowledge, skip) -> list[Org]:
+    """Names the text itself calls a company or group, with the country of the adjective before."""
+    names = kb.data.get("names", {})
+    not_names = {fold(w) for w in names.get("not_names") or []}
+    out = []
+    for m in _COMPANY.finditer(text):
+        s, e = m.span("name")
+        name = m.group("name").rstrip(".")
+        e = s + len(name)
+        words = [fold(w) for w in name.split()]
+        if skip(s, e) or any(a <= s < b for o in found + out for a, b in o.spans):
+            continue
+        if words[0] in not_names or any(w in v.person_heads or w in ("january", "february", "march", "april", "may", "june", "july",
+                                                          "august", "september", "october", "november", "december",
+                                                          "monday", "tuesday", "wednesday", "thursday", "friday",
+                                                          "saturday", "sunday")
+               for w in words):
+            continue
+        if any(c.start < e and s < c.end for c in cmentions) or fold(name) in v.agencies:
+            continue
+        if m.start() > 0 and text[m.start() - 1:m.start()].isupper():
+            continue
+        country = how = None
+        pre = text[max(0, m.start() - 45):m.start()]
+        for c in cmentions:
+            if m.start() - 45 <= c.start and c.end <= m.start() and _COMPANY_COUNTRY.fullmatch(text[c.end:m.start()]):
+                country, how = c.code, "adjective"
+        out.append(Org(name, s, e, country, None, False, [(s, e)], how))
+    return out
 
 
 _DASHED = re.compile(r"((?:[A-ZÀ-Ỹ][\w’'.]*\s+){0,3}[A-ZÀ-Ỹ][\w’'.]*)\s+[-–]\s+$")
@@ -308,6 +375,17 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
         if office is not None:
             ands = [k for k, t in enumerate(body) if t.text == "and" and k > office]
             body = body[ands[-1] + 1:] if ands else body[office + 1:]
+            if ands:
+                # "Thai Prime Minister X and Cambodian Senate President …": the adjective after `and` is the body's
+                country = how = None
+                while body:
+                    cm = _country_at(cmentions, body[0].start, body[0].end)
+                    if not cm:
+                        break
+                    rest = [t for t in body if t.start >= cm.end]
+                    if not rest or rest[0].text.lower() in ("of", "and"):
+                        break
+                    country, how, body = cm.code, "adjective", rest
     while body and body[-1].text.lower() in ("of", "the", "and", "for", "on", "with", "in"):
         body = body[:-1]
     if not body:
@@ -528,7 +606,7 @@ def _merge(orgs: list[Org]) -> list[Org]:
 _PARENT = re.compile(r"\s+(?:under|of|within|at|belonging to)\s+(?:the\s+)?")
 
 
-def infer_countries(text: str, orgs: list[Org], home: str | None) -> None:
+def infer_countries(text: str, orgs: list[Org], home: str | None, kb: Knowledge | None = None) -> None:
     """Give each national organisation without a stated country the most likely one.
 
     A unit `under` a parent body takes the parent's country; a body sharing two
@@ -548,6 +626,15 @@ def infer_countries(text: str, orgs: list[Org], home: str | None) -> None:
             if parent:
                 o.country, o.country_how = parent.country, f"part of {parent.name}"
                 break
+    if kb is not None:
+        # "the NPC Standing Committee": a known national acronym inside the name gives the country
+        acrs = vocab(kb).acronyms
+        for o in orgs:
+            if o.country or o.international:
+                continue
+            hit = next((acrs[w] for w in re.findall(r"\b[A-Z]{2,6}\b", o.name) if w in acrs and acrs[w][1]), None)
+            if hit:
+                o.country, o.country_how = hit[1], f"named after {hit[0]}"
     stop = {"of", "the", "and", "for", "ministry", "department", "committee", "party", "general", "national",
             "central", "people's", "peoples", "s"}
     for o in orgs:

@@ -7,6 +7,7 @@ organisations, persons, dates and event, parties, topics, agreements.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -16,11 +17,11 @@ from relations.clean import layout
 from relations.countries import find_countries
 from relations.dates import find_dates
 from relations.errors import ParseError
-from relations.events import event_date, event_place, event_type, parties as find_parties, past_events
+from relations.events import _places, event_date, event_place, event_type, parties as find_parties, past_events
 from relations.header import as_date, credit, date_from_text, split_header, title as make_title
 from relations.knowledge import Knowledge
 from relations.organizations import find_organizations, infer_countries, vocab as org_vocab
-from relations.persons import find_persons, visited_country
+from relations.persons import companion_of, find_persons, host_of, visited_country
 from relations.record import SCHEMA, content_hash, make_id
 from relations.runs import cap_runs, tokens
 from relations.text import fold, sentences
@@ -101,19 +102,48 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
     )
     counts = Counter(m.code for m in cm)
     home = max(party_codes, key=lambda c: counts[c]) if party_codes else None
-    infer_countries(body, orgs, home)
+    infer_countries(body, orgs, home, kb)
+    # officials named without a nationality are usually the dateline country's own ("NEW DELHI (PTI) —
+    # Prime Minister Narendra Modi"); without a dateline, the article's main country
+    dl_code = _places(kb)[0].get(fold(cred.dateline)) if cred.dateline else None
+    place_code = _places(kb)[0].get(fold(place)) if place else None
+    person_home = dl_code if dl_code in party_codes else place_code if place_code in party_codes else home
+    for p in persons:
+        if p.country is None and p.title_span:
+            # "the chairman of the State Duma": the office is in an organisation of known country
+            org = next((o for o in orgs if o.country and any(p.title_span[0] <= a and b <= p.title_span[1]
+                                                              for a, b in o.spans)), None)
+            if org:
+                p.country, p.country_how = org.country, f"office in {org.name}"
+            elif p.title:
+                # "Riyadh Governor", "Moscow Mayor": an office named after a city
+                lead = re.match(r"[A-Z][\w’'.-]*(?:\s[A-Z][\w’'.-]*)?", p.title)
+                code = next((_places(kb)[0].get(fold(w)) for w in ([lead.group(), lead.group().split()[0]] if lead else [])
+                             if _places(kb)[0].get(fold(w))), None)
+                if code:
+                    p.country, p.country_how = code, "office named after a city"
     for p in persons:
         if p.country is None:
             visited = visited_country(body, p.spans, cm)
+            guest = host_of(body, p, persons)
+            leader = companion_of(body, p, persons, sents)
             if visited and len(party_codes) == 2 and visited in party_codes:
                 p.country = next(c for c in party_codes if c != visited)
                 p.country_how = f"visited {visited}, so from the other party"
+            elif guest and len(party_codes) == 2 and guest.country in party_codes:
+                p.country = next(c for c in party_codes if c != guest.country)
+                p.country_how = f"received {guest.name}, so from the other party"
+            elif leader and leader.country:
+                p.country, p.country_how = leader.country, f"accompanies {leader.name}"
             else:
-                p.country, p.country_how = home, "assumed: the article's main country"
+                p.country, p.country_how = person_home, "assumed: the article's main country"
 
     # the headline counts for topics; menus, captions' credits and the agency credit do not
     credit_spans = [cred.agency_span] if cred.agency_span else []
-    topic_ev = find_topics(body, folded, kb, org_spans + credit_spans + [n for n in lay.noise if n != lay.headline])
+    # a word inside a person's office ("Economy Secretary") is not a topic, as inside a name
+    title_spans = [tuple(p.title_span) for p in persons if p.title_span]
+    topic_ev = find_topics(body, folded, kb, org_spans + credit_spans + title_spans
+                           + [n for n in lay.noise if n != lay.headline])
     topics_in = lambda s, e, ex=(): set(find_topics(body[:e], folded[:e], kb, list(ex), start=s))
     org_countries = lambda s, e: [o.country for o in orgs if o.country and any(s <= a < e for a, _ in o.spans)]
     agreements = find_agreements(body, folded, sents, kb, org_spans + list(lay.noise), topics_in, party_codes,

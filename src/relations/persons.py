@@ -150,7 +150,23 @@ def find_persons(text: str, toks: list[Tok], runs: list[Run], cmentions: list[Co
                 mentions.append(m)
     persons = _merge(mentions, text, v)
     _infer_countries(persons, mentions, cmentions, v)
+    _split_shared_titles(persons, text)
     return persons
+
+
+def _split_shared_titles(persons: list[Person], text: str) -> None:
+    """`The Prime Minister and President Zelenskyy`: when another person of the story holds the first office,
+    the phrase names two people and only the last office is this one's."""
+    for p in persons:
+        if not p.title or " and " not in p.title or not p.title_span:
+            continue
+        first, _, rest = p.title.partition(" and ")
+        if not re.search(r"\b[Tt]he\s+$", text[max(0, p.title_span[0] - 4):p.title_span[0]]):
+            continue
+        if any(q is not p and q.title and fold(q.title) == fold(first) for q in persons):
+            cut = text.find(" and ", p.title_span[0], p.title_span[1])
+            if cut > 0:
+                p.title, p.title_span = rest, (cut + 5, p.title_span[1])
 
 
 def _pieces(run: Run, org_spans, cmentions) -> list[list[Tok]]:
@@ -207,6 +223,20 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
             prefix_title = prefix_title or _is_head(w, v) or w in v.ranks or w in v.honorifics
             i += 1
             continue
+        # "His Highness Sheikh …", "Her Excellency …", "Tan Sri …": honorifics of several words
+        multi = next((k for k in (4, 3, 2) if i + k < len(piece)
+                      and " ".join(fold(x.text).rstrip(".") for x in piece[i:i + k]) in v.honorifics), None)
+        if multi:
+            prefix_title = True
+            i += multi
+            continue
+        nxt = fold(piece[i + 1].text).rstrip(".") if i + 1 < len(piece) else ""
+        if fold_key(t.text) in v.places and _is_title_word(nxt, v):
+            i += 1   # "Riyadh Governor Prince …", "Tokyo Governor …": the office's place
+            continue
+        if i == 0 and len(piece) >= 3 and _portfolio_goes_on(text, t, v):
+            i += 1   # "Minister for Maritime Affairs and Investment Luhut …": the office goes on after `and`
+            continue
         break
     name_toks = piece[i:]
     if not name_toks:
@@ -240,6 +270,12 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     if re.search(r"\b(?:in|at|near|from|to|of)\s*$", before) and not prefix_title:
         return None
     after = text[end:end + 40]
+    # "reopen the Ban Khlong Luek checkpoint": a name that modifies a common noun is not a person
+    if re.search(r"\bthe\s+$", text[max(0, piece[0].start - 5):piece[0].start], re.I) and start == piece[0].start:
+        nw = re.match(r"\s+([a-z]+)\b", after)
+        if nw and nw.group(1) not in v.verbs and nw.group(1) not in CONNECT and nw.group(1) not in _STRONG_VERBS \
+                and not nw.group(1).endswith(("ed", "s")):
+            return None
     verb = re.match(r"[\s,]*(?:has |had |also |then |later |on \w+ )?([a-z]+)", after)
     has_verb = bool(verb and verb.group(1) in v.verbs)
     appos = _appositive(text, end, toks, index, cmentions, v, ctx)
@@ -249,9 +285,17 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     first = words[0]
     surname = first in v.surname_codes and len(name_toks) >= 2
     lower_office = bool(re.search(r"\b(?:counterpart|leader|minister|president|premier|ambassador|chairman|secretary)\s*,?\s*$", before, re.I))
+    plural = _PLURAL_OFFICE.search(before) or _PLURAL_OF.search(before)
+    prev_m = ctx["mentions"][-1] if ctx["mentions"] else None
+    # "former presidents Michelle Bachelet and Cristina Fernández": the second name shares the plural office
+    second = bool(prev_m and prev_m.get("plural") and re.fullmatch(r",?\s+and\s+", text[prev_m["end"]:start]))
+    lower_office = lower_office or bool(plural) or second
     pbefore = text[max(0, piece[0].start - 60):piece[0].start]
     counterpart = _COUNTERPART.search(pbefore) or _COUNTERPART.search(before)
-    evidence = prefix_title or title or appos[0] or surname or (has_verb and len(name_toks) >= 2) or lower_office
+    # "De la Fuente, a former …": a shorter form of a full name found before
+    earlier = len(name_toks) >= 2 and any(set(words) < set(fold_key(m["name"]).split()) for m in ctx["mentions"])
+    evidence = prefix_title or title or appos[0] or surname or (has_verb and len(name_toks) >= 2) or lower_office \
+        or earlier
     weak = False
     if len(name_toks) == 1 and not (prefix_title or title or appos[0] or lower_office):
         # a bare word: a later mention of someone already found, or a name that speaks more than once
@@ -301,8 +345,50 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         if q["how"] in ("title", "adjective") and re.fullmatch(r"\s+and\s+", text[q["end"]:piece[0].start]) \
                 and piece[0].start < start:
             country, how = q["country"], "adjective shared with " + q["name"]
+    is_plural = None
+    if plural and not title:
+        # "the presidents of Chile and Argentina, Gabriel Boric and Javier Milei": offices and countries in order
+        off = start - len(before)
+        title = _singular(plural.group("office"))
+        tspan = (off + plural.start("office"), off + plural.end("office"))
+        if plural.re is _PLURAL_OF:
+            firsts = [_country_at(cmentions, off + plural.start(g), off + plural.end(g)) for g in ("a", "b")]
+            if all(firsts) and country is None:
+                country, how = firsts[0].code, "plural office, first country"
+            is_plural = firsts[1].code if firsts[1] else True
+        else:
+            is_plural = True
+    elif second and not title:
+        title, tspan = prev_m["title"], prev_m["title_span"]
+        if country is None and isinstance(prev_m["plural"], str):
+            country, how = prev_m["plural"], "plural office, second country"
     return {"name": text[start:end], "start": start, "end": end, "title": title, "title_span": tspan,
-            "country": country, "how": how, "single": len(name_toks) == 1, "weak": weak, "partner": partner}
+            "country": country, "how": how, "single": len(name_toks) == 1, "weak": weak, "partner": partner,
+            "plural": is_plural}
+
+
+def _portfolio_goes_on(text: str, t: Tok, v: PersonVocab) -> bool:
+    """`… Maritime Affairs and Investment X`: `t` follows `and` inside a capitalised office phrase."""
+    m = re.search(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|the)\s+)?){1,6})and\s+$", text[max(0, t.start - 90):t.start])
+    if not m or fold(t.text) in v.surname_codes or fold(t.text) in v.particles:
+        return False
+    words = [fold(w) for w in m.group(1).split() if w not in ("of", "for", "the")]
+    return bool(words) and any(_is_head(w, v) for w in words) and (words[-1] in v.offices or words[-1] in MODIFIERS
+                                                                    or words[-1] in v.not_names)
+
+
+_PLURAL_WORDS = r"(?:(?:former|then|the|two)\s+)?(?:(?:prime|foreign|defen[cs]e|deputy|vice)\s+)?(?:presidents|ministers|premiers|leaders|chancellors|ambassadors|secretaries|counterparts)"
+_PLURAL_OFFICE = re.compile(r"\b(?P<office>" + _PLURAL_WORDS + r")\s*,?\s*$", re.I)
+_PLURAL_OF = re.compile(r"\b(?P<office>" + _PLURAL_WORDS + r")\s+of\s+(?:the\s+)?(?P<a>[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)"
+                        r"\s+and\s+(?:the\s+)?(?P<b>[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)\s*,\s*$")
+
+
+def _singular(office: str) -> str:
+    """`former presidents` -> `former president`, `the prime ministers` -> `prime minister`."""
+    words = [w for w in office.split() if w.lower() not in ("the", "two")]
+    last = words[-1]
+    last = last[:-3] + "y" if last.lower().endswith("ies") else last[:-1]
+    return " ".join(words[:-1] + [last])
 
 
 def _plural_office(w: str, v: PersonVocab) -> bool:
@@ -315,7 +401,16 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
     country = None
     keep: list[Tok] = []
     dropped = set()
+    # "His Highness", "Her Excellency": honorifics of several words are not part of the office
+    multi = set()
+    for k in range(len(toks_)):
+        for n in (4, 3, 2):
+            if k + n <= len(toks_) and " ".join(fold(x.text).rstrip(".") for x in toks_[k:k + n]) in v.honorifics:
+                multi.update(range(k, k + n))
+                break
     for k, t in enumerate(toks_):
+        if k in multi:
+            continue
         cm = _country_at(cmentions, t.start, t.end)
         w = fold(t.text).rstrip(".")
         if cm:
@@ -344,9 +439,15 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
         keep = keep[1:]
     while keep and fold(keep[-1].text) in CONNECT:
         keep = keep[:-1]
+    # "Riyadh Governor Prince Faisal": a royal style right before the name is not the office
+    if len(keep) > 1 and fold(keep[-1].text) in _ROYAL_STYLES and _is_head(fold(keep[-2].text), v):
+        keep = keep[:-1]
     if not keep or not any(_is_head(fold(t.text), v) for t in keep):
         return None, None, country
     return _join(keep, toks_, text), (keep[0].start, keep[-1].end), country
+
+
+_ROYAL_STYLES = {"prince", "princess", "sheikh", "sheikha", "emir"}
 
 
 def _join(keep: list[Tok], all_toks: list[Tok], text: str) -> str:
@@ -400,6 +501,47 @@ def visited_country(text: str, spans, cmentions) -> str | None:
     return None
 
 
+_HOSTS = re.compile(r"\s+(?:(?:on|this|last)\s+\w+\s+|also\s+|has\s+|had\s+)?(?:received|receives|welcomed|welcomes|hosted|hosts)\s+"
+                    r"(?:(?:the|a|an|visiting)\s+)?")
+
+
+def host_of(text: str, person: Person, persons: list[Person]):
+    """`President X on Tuesday received the Vice President of Ghana, Y`: the guest Y, whose country X is not."""
+    for s, e in person.spans:
+        m = _HOSTS.match(text, e)
+        if not m:
+            continue
+        near = [q for q in persons if q is not person and q.country
+                and any(m.end() <= a <= m.end() + 90 for a, _ in q.spans)]
+        if near:
+            return min(near, key=lambda q: min(a for a, _ in q.spans if a >= m.end()))
+    return None
+
+
+_ACCOMPANIED = re.compile(r"\b(?:accompanied\s+by|joined\s+by|flanked\s+by)\s+[^.;:!?]{0,90}$")
+_PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
+
+
+def companion_of(text: str, person: Person, persons: list[Person], sents):
+    """`X was accompanied by Foreign Minister Y and Trade Minister Z`: Y and Z serve X's state.
+    When the sentence starts with `He`/`She`, X is the last person named before it."""
+    s0 = min(a for a, _ in person.spans)
+    sent = next(((a, b) for a, b in sents if a <= s0 < b), None)
+    if sent is None:
+        return None
+    m = _ACCOMPANIED.search(text, sent[0], s0)
+    if not m:
+        return None
+    before = [q for q in persons if q is not person and any(sent[0] <= a < m.start() for a, _ in q.spans)]
+    if before:
+        return max(before, key=lambda q: max(a for a, _ in q.spans if sent[0] <= a < m.start()))
+    if _PRONOUN_START.match(text, sent[0]):
+        prior = [q for q in persons if q is not person and any(a < sent[0] for a, _ in q.spans)]
+        if prior:
+            return max(prior, key=lambda q: max(a for a, _ in q.spans if a < sent[0]))
+    return None
+
+
 _GOES = re.compile(r"\s+(?:(?:will|would|is|was|to|also|has|had|then|later)\s+){0,2}(?:visits?|visited|visiting|"
                    r"arrived\s+in|arrives\s+in|travell?ed\s+to|travels\s+to|flew\s+to|flies\s+to)\s+(?:the\s+)?")
 
@@ -431,12 +573,18 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
             break
         if g == ",":
             # "Minister of Public Security, General Lương Tam Quang"
-            if comma_crossed or any(fold(x.text) not in v.ranks and fold(x.text).rstrip(".") not in v.honorifics for x in taken):
+            # "The Minister of Foreign Affairs, Ambassador Yusuf Tuggar": a courtesy office after the comma
+            courtesy = len(taken) == 1 and _is_head(fold(taken[0].text), v) and t.cap \
+                and not any(_is_head(fold(x.text), v) for x in toks[j + 1:i] if x is not taken[0])
+            if comma_crossed or (any(fold(x.text) not in v.ranks and fold(x.text).rstrip(".") not in v.honorifics
+                                     for x in taken) and not courtesy):
                 break
             comma_crossed = True
         w = fold(t.text).rstrip(".")
         if w == "to" and not (any(_is_head(fold(x.text), v) for x in toks[max(0, j - 3):j]) and taken
-                              and _country_at(cmentions, taken[0].start, taken[0].end)):
+                              and (_country_at(cmentions, taken[0].start, taken[0].end)
+                                   or (len(taken) > 1 and fold(taken[0].text) == "the"
+                                       and _country_at(cmentions, taken[1].start, taken[1].end)))):
             break  # only "Ambassador to Cuba", "Envoy to Japan"
         if _office(w, v.offices) or w in v.ranks or w in v.honorifics or w in CONNECT or w == "to" or cm or t.cap:
             if not (t.cap or cm) and not _office(w, v.offices) and w not in CONNECT and w != "to":
@@ -448,7 +596,9 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
         break
     # the phrase must start at an office word or a country word
     while taken and not (_office(fold(taken[0].text), v.offices) or _country_at(cmentions, taken[0].start, taken[0].end)
-                         or fold(taken[0].text) in ("party", "state", "deputy", "vice", "first", "former")):
+                         or fold(taken[0].text) in ("party", "state", "deputy", "vice", "first", "former")
+                         or (fold_key(taken[0].text) in v.places and len(taken) > 1
+                             and _office(fold(taken[1].text), v.offices))):
         taken = taken[1:]
     # "the United Socialist Party of Venezuela (PSUV) and President Maduro": the party is not the office
     while len(taken) > 1 and fold(taken[0].text) in ("party", "state") and not _office(fold(taken[1].text), v.offices):

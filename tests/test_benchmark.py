@@ -1,0 +1,24 @@
+"""A tiny run of the side-by-side benchmark, to prove it works (no timing is asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from conftest import CORPUS, ROOT, needs_corpus
+
+
+@needs_corpus
+def test_tiny_benchmark_runs(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    out = tmp_path / "RESULTS.md"
+    assert run.main(["--records", "2000", "--articles", "40", "--runs", "1", "--pool", "60", "--no-peers",
+                     "--work", str(tmp_path / "work"), "--out", str(out), "--dev", str(CORPUS / "dev")]) == 0
+    text = out.read_text()
+    for row in ("`relations --help`", "`relations --version`", "parse throughput", "`ingest --jobs 2`",
+                "`list --since 2025 --limit 20`", "`timeline vietnam cuba`", "`show ", "append one article",
+                "peak memory", "spaCy", "archives byte-identical"):
+        assert row in text, row
+    assert "Machine:" in text and "2,000 records" in text
+    assert "ARCHIVES DIFFER" not in text
