@@ -159,7 +159,6 @@ def test_the_archive_round_trips(ops):
 
 # known defects found by these properties (owned by the parser stages; strict, so a fix shows up as XPASS) ------------
 
-@pytest.mark.xfail(strict=True, reason="events.past_events: the text is stripped but its span keeps the trailing space")
 def test_past_event_text_is_exactly_its_span():
     rec = parse("THE 1TH ANNIVERSARY .", kb=KB, default_date="2024-01-01")
     for pe in rec["past_events"]:

@@ -290,11 +290,21 @@ def past_events(text: str, mentions: list[DateMention], main: DateMention | None
         else:
             span = sent
         if span[1] - span[0] > 300:
-            span = (max(span[0], m.start - 150), min(span[1], m.end + 150))
+            # a window around the date, widened to whole words
+            a, b = max(span[0], m.start - 150), min(span[1], m.end + 150)
+            while a > span[0] and text[a - 1].isalnum():
+                a -= 1
+            while b < span[1] and text[b].isalnum():
+                b += 1
+            span = (a, b)
+        while span[0] < span[1] and text[span[0]].isspace():
+            span = (span[0] + 1, span[1])
+        while span[1] > span[0] and text[span[1] - 1].isspace():
+            span = (span[0], span[1] - 1)
         key = (m.value, span)
         if key in seen:
             continue
         seen.add(key)
-        out.append({"date": m.value, "text": text[span[0]:span[1]].strip(), "span": list(span),
+        out.append({"date": m.value, "text": text[span[0]:span[1]], "span": list(span),
                     "expression": text[m.start:m.end], "how": m.how})
     return out

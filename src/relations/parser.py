@@ -196,6 +196,8 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
         "topic_evidence": {t: [list(s) for s in spans] for t, spans in topic_ev.items()},
         "agreements": [{"kind": a.kind, "status": a.status, "parties": a.parties, "topics": a.topics,
                         "text": a.text, "span": list(a.span)} for a in agreements],
-        "past_events": past_events(body, mentions, main_date, sents, skip),
+        # the dateline's own date is the publication, not a referenced happening
+        "past_events": past_events(body, mentions, main_date, sents,
+                                   lambda a, b: skip(a, b) or (cred.dateline_end is not None and a < cred.dateline_end)),
         "text": body,
     }
