@@ -6,7 +6,6 @@ taken in file order, so the archive is the same whatever the number of jobs.
 
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +13,7 @@ from typing import Callable, Iterator
 
 from relations import knowledge
 from relations.archive import Archive
+from relations import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
 from relations.reader import discover, read_article
@@ -49,15 +49,9 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
         return Outcome(path, None, msg if msg.startswith(path) else f"{path}: {msg}")
 
 
-def _content_key(rec: dict) -> str:
-    """Two records say the same when their date and text are the same, whatever the file's name or line ends."""
-    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    return hashlib.sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _file_key(rec: dict) -> str:
-    src = rec.get("source")
-    return str(src.get("sha256")) if isinstance(src, dict) else ""
+# one definition of "the same record" for ingest and the index that answers for it
+_content_key = index_keys.content_key
+_file_key = index_keys.file_key
 
 
 def _long_id(rec: dict) -> str:
