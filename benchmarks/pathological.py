@@ -32,6 +32,10 @@ CASES = {
     "brackets": lambda n: _fill("(", n),
     "digits": lambda n: _fill("1", n),
     "newlines": lambda n: _fill("A\n", n),
+    "offices": lambda n: _fill("Minister of Foreign Affairs and ", n),      # one run of offices joined by `and`
+    "names": lambda n: _fill("Mr Hung met Mr Lan, ", n),                    # a person mentioned again and again
+    "organisations": lambda n: _fill("the Ministry of Foreign Affairs of Vietnam (MOFA) and ", n),
+    "documents": lambda n: _fill("They signed an MoU on trade, an agreement on energy, and a plan on health. ", n),
 }
 
 

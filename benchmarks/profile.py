@@ -1,20 +1,30 @@
-"""Where the time goes: cProfile of an ingest and of a query, top functions by own and total time.
+"""Where the time goes: cProfile of an ingest, of parsing alone and of a query, top functions by own and total time.
 
     .venv/bin/python benchmarks/profile.py ingest benchmarks/work/articles-100000-s1 --count 2000
+    .venv/bin/python benchmarks/profile.py parse ../shared/corpus/dev --repeat 5
     .venv/bin/python benchmarks/profile.py query benchmarks/work/archive-1000000-s1.jsonl timeline vietnam cuba
+
+`parse` measures what benchmarks/run.py's parse rate measures: the parser alone, in one process, with
+the dictionaries loaded (and every article parsed) once before the profiled runs.
 """
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import io
 import os
-import pstats
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+# run as a script, this file's folder comes first on the path and this file would shadow the standard
+# library's `profile`, which cProfile imports
+if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+    sys.path.pop(0)
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
+import pstats  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 
 def report(pr: cProfile.Profile, top: int) -> str:
@@ -31,6 +41,10 @@ def main(argv=None) -> int:
     a = sub.add_parser("ingest")
     a.add_argument("folder")
     a.add_argument("--count", type=int, default=2000)
+    p = sub.add_parser("parse")
+    p.add_argument("folder")
+    p.add_argument("--count", type=int, default=2000)
+    p.add_argument("--repeat", type=int, default=3)
     q = sub.add_parser("query")
     q.add_argument("archive")
     q.add_argument("args", nargs=argparse.REMAINDER)
@@ -50,6 +64,25 @@ def main(argv=None) -> int:
             pr.disable()
             took = time.perf_counter() - start
         print(f"ingest of {len(files)} articles, --jobs 1: {took:.1f} s under the profiler, {s.added} added")
+    elif args.what == "parse":
+        from relations import knowledge
+        from relations.parser import parse
+
+        files = sorted(str(p) for p in Path(args.folder).rglob("*.txt"))[:args.count]
+        texts = [Path(f).read_text(encoding="utf-8") for f in files]
+        kb = knowledge.load()
+        for t in texts:
+            parse(t, kb=kb, default_date="2020-01-01")
+        pr = cProfile.Profile()
+        start = time.perf_counter()
+        pr.enable()
+        for _ in range(args.repeat):
+            for t in texts:
+                parse(t, kb=kb, default_date="2020-01-01")
+        pr.disable()
+        took = time.perf_counter() - start
+        n = len(texts) * args.repeat
+        print(f"{n} parses of {len(texts)} articles: {took:.2f} s under the profiler ({n / took:.0f} articles/s)")
     else:
         from relations.cli import main as cli
 

@@ -175,9 +175,10 @@ _sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from pathological import CASES  # noqa: E402
 
 
-def _seconds(text: str) -> float:
+def _seconds(text: str, runs: int = 3) -> float:
+    """The best of a few parses: a busy machine only ever makes a run slower."""
     best = float("inf")
-    for _ in range(2):
+    for _ in range(runs):
         t0 = _time.perf_counter()
         try:
             parse(text, kb=KB, default_date="2024-01-01")
@@ -187,22 +188,10 @@ def _seconds(text: str) -> float:
     return best
 
 
-QUADRATIC = {
-    "abbreviations": "text.sentences: re.search(r'([\\w.]+)$', text[pos:m.start()]) rescans from the sentence "
-                     "start after every abbreviation ('Mr. Word Mr. Word ...')",
-    "newlines": "clean.Layout.is_noise scans every noise span for each query ('A\\nA\\n...')",
-    "sentences": "parser.topics_in runs find_topics over body[:e] for each agreement; agreements.find_agreements "
-                 "compares each candidate with all found ('... signed an agreement on trade.' repeated)",
-}
-
-
 @pytest.mark.parametrize("case", [c for c in CASES])
-def test_pathological_text_parses_in_linear_time(case, request):
-    if case in QUADRATIC:
-        request.applymarker(pytest.mark.xfail(strict=False, reason=QUADRATIC[case]))
-        n = 12 * 1024 if case == "sentences" else 3 * 1024
-    else:
-        n = 48 * 1024
+def test_pathological_text_parses_in_linear_time(case):
+    # four times the text: about four times the time when linear, sixteen when quadratic
+    n = 16 * 1024
     make = CASES[case]
     small, big = _seconds(make(n)), _seconds(make(4 * n))
     assert big < 8 * max(small, 0.005), f"{case}: {small:.3f} s for {n:,} chars, {big:.3f} s for {4 * n:,}"

@@ -8,11 +8,14 @@ not documents.
 
 from __future__ import annotations
 
+import calendar
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from relations.knowledge import Knowledge, Matcher
-from relations.text import fold
+from relations.text import LazyPattern, SpanIndex, fold
 
 
 @dataclass
@@ -26,8 +29,7 @@ class Agreement:
     evidence: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class AgreementVocab:
+class AgreementVocab(NamedTuple):
     nouns: Matcher
     vague: Matcher
     status: dict
@@ -54,8 +56,8 @@ _RIGHT_END = re.compile(r"[;:!?\"“”()]|\.(?!\d)|,\s+(?!and\b)|,?\s+and\s+(?:
 _ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}s?\)")
 # a list comma: ", defense, maritime cooperation, and other industries"
 # (an item that opens with a verb in -ing, ", promoting collaboration in …", starts a clause instead)
-_LIST_COMMA = re.compile(r",\s+(?:(?![\w’'-]+ing\s)[\w’'-]+\s+(?:[\w’'-]+\s+){0,2}?)?[\w’'-]+(?=,|\s+(?:and|or)\b)")
-_MONEY = re.compile(r"\(\s*(?:US)?[$€£¥]\s?[\d.,]+\s*(?:bn|billion|million|mn|m|trillion|tn)?\s*\)")
+_LIST_COMMA = LazyPattern(r",\s+(?:(?![\w’'-]+ing\s)[\w’'-]+\s+(?:[\w’'-]+\s+){0,2}?)?[\w’'-]+(?=,|\s+(?:and|or)\b)")
+_MONEY = LazyPattern(r"\(\s*(?:US)?[$€£¥]\s?[\d.,]+\s*(?:bn|billion|million|mn|m|trillion|tn)?\s*\)")
 _DETERMINERS = {"a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                 "twelve", "several", "many", "new", "these", "those", "this", "its", "their", "other", "another",
                 "some", "all", "both", "such"}
@@ -66,7 +68,7 @@ _LEFT_BREAK = {"signed", "sign", "signing", "of", "to", "on", "and", "for", "wit
 _COUNT = re.compile(r"^(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|a number of|"
                     r"a series of|a range of|dozens of|nearly \d+|some \d+|about \d+|more than \d+)\b")
 _ANAPHOR = re.compile(r"^(?:the|these|those|this|such|both|all)\s+(?:(?:following|above|said|two|new|signed|latest)\s+)?$")
-_INCLUDED = re.compile(r"^[\s,]*(?:which|that)\s+(?:includes?|included|covers?|covered|comprises?|comprised|"
+_INCLUDED = LazyPattern(r"^[\s,]*(?:which|that)\s+(?:includes?|included|covers?|covered|comprises?|comprised|"
                        r"contains?|contained|consists? of|groups?)\b")
 _NAMED = re.compile(r"[A-Z][\w’'-]*\s+(?:[A-Z][\w’'-]*\s+|of\s+|on\s+|the\s+|for\s+)*$")
 
@@ -127,12 +129,21 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
     cue_in: dict[int, str] = {}     # sentence index -> status found there (carried to a following list or sentence)
     nouns = v.nouns.find(folded, text)
     starts = [n[0] for n in nouns]
+    excluded = SpanIndex(exclude)
+    sent_starts = [a for a, _ in sents]
+    vague_spans = SpanIndex((a, b) for a, b, _ in vague)
+    out_ends: set[int] = set()          # where the documents found so far end
+    out_starts: list[int] = []          # where they start, in order
+    out_kinds: set[tuple[str, str]] = set()
     for s, e, kind in nouns:
-        if any(a <= s and e <= b for a, b in exclude):
+        if excluded.contains(s, e):
             continue
-        idx = next((i for i, (a, b) in enumerate(sents) if a <= s < b), None)
+        # sentences are in order and do not overlap: only the last one starting at or before s can hold it
+        idx = bisect_right(sent_starts, s) - 1
+        if idx < 0 or not s < sents[idx][1]:
+            idx = None
         sent = sents[idx] if idx is not None else (max(0, s - 200), min(len(text), e + 200))
-        if any(a <= s < b for a, b, _ in vague):
+        if vague_spans.covers(s):
             # not a document, but "The agreements were signed …, as well as documents on …" still tells the status
             st = _status(folded, sent, s, e, v, pub_year, ref)
             if st and idx is not None:
@@ -145,7 +156,7 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
         how = "cue"
         # a second document in the phrase ("a cooperation agreement on … and an MOU on …") starts its own
         nxt = None
-        for ns in (ns for ns in starts if e < ns < right):
+        for ns in starts[bisect_right(starts, e):bisect_left(starts, right)]:
             nxt = ns if nxt is None else nxt
             co = _COORD.search(text, max(e, ns - 60), ns)
             if co:
@@ -184,13 +195,13 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
             # (an existing document named by its own reference, "the MoU under Article 6 of …", is not a re-mention)
             continue
         # "…Agreement, which includes 22 bilateral agreements": part of the document before
-        if any(o.span[1] <= s and _INCLUDED.match(text[o.span[1]:left]) and s - o.span[1] < 80 for o in out):
+        if out_ends and any(p in out_ends and _INCLUDED.match(text[p:left]) for p in range(max(0, s - 79), s + 1)):
             continue
         if kind == "plan" and not re.search(r"cooperation|action|work|joint|plan|roadmap|programme|program", low):
             continue
         # "an agreement …, on a cooperation programme focusing on …": the programme is what the document is about
-        if kind == "plan" and re.search(r"\bon\s+(?:(?:a|an|the)\s+)?$", fold(text[max(sent[0], left - 8):left])) and any(
-                sent[0] <= o.span[0] < left for o in out):
+        if kind == "plan" and re.search(r"\bon\s+(?:(?:a|an|the)\s+)?$", fold(text[max(sent[0], left - 8):left])) and \
+                bisect_left(out_starts, sent[0]) < bisect_left(out_starts, left):
             continue
         # a word inside a name is not a topic, unless the names are all the phrase says:
         # then the first signatory's name tells the field ("between the Department of Cybersecurity and …")
@@ -203,9 +214,13 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
                       {"status": how, "before": folded[max(0, left - 16):left],
                        "plural": folded[e - 1] == "s" and kind != "minutes", "described": _described(low, e - left)})
         # "cooperation documents" named twice, neither described: one document
-        if not tops and not _described(low, e - left) and any(o.kind == kind and o.status == status for o in out):
+        if not tops and not _described(low, e - left) and (kind, status) in out_kinds:
             continue
-        out.extend(_split(a, text, e, topics_in))
+        for got in _split(a, text, e, topics_in):
+            out.append(got)
+            out_ends.add(got.span[1])
+            insort(out_starts, got.span[0])
+            out_kinds.add((got.kind, got.status))
     out = _dedupe(out)
     return _drop_umbrellas(out)
 
@@ -221,8 +236,8 @@ def _described(low: str, noun_end: int) -> bool:
 
 
 # "…, and a cooperation agreement on …": a second document coordinated with the first
-_COORD = re.compile(r",?\s+and\s+(?:(?:a|an|the|another|other|also)\s+)?(?:[\w’'-]+\s+){0,4}?(?=\S*$)")
-_AND_ON = re.compile(r",?\s+and\s+(?=(?:on|in the (?:field|area)s? of)\b)")
+_COORD = LazyPattern(r",?\s+and\s+(?:(?:a|an|the|another|other|also)\s+)?(?:[\w’'-]+\s+){0,4}?(?=\S*$)")
+_AND_ON = LazyPattern(r",?\s+and\s+(?=(?:on|in the (?:field|area)s? of)\b)")
 
 
 def _split(a: Agreement, text: str, noun_end: int, topics_in) -> list[Agreement]:
@@ -246,14 +261,19 @@ def _drop_umbrellas(items: list[Agreement]) -> list[Agreement]:
     """`eight agreements were signed` (or `cooperation documents were signed`), then each one described:
     the umbrella is not a document of its own."""
     out = []
+    later: dict[str, list[int]] = {}
+    for o in items:
+        later.setdefault(o.status, []).append(o.span[0])
+    for starts in later.values():
+        starts.sort()
     for a in items:
         head = (a.evidence.get("before", "").split(",")[-1] + " " + fold(a.text)).strip()
         head = re.sub(r"^.*\b(?=a number of|a series of|a range of)", "", head)
         head = re.sub(r"^(?:[\w'-]+\s+){0,6}?(?=\d+\s|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s)", "", head)
         umbrella = _COUNT.match(head) or (a.evidence.get("plural") and not a.evidence.get("described"))
         if umbrella and not a.topics:
-            others = [o for o in items if o is not a and o.status == a.status and o.span[0] > a.span[0]]
-            if len(others) >= 2:
+            starts = later[a.status]
+            if len(starts) - bisect_right(starts, a.span[0]) >= 2:
                 continue
         out.append(a)
     return out
@@ -305,16 +325,17 @@ def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_yea
     return "planned" if last_p > last_s else "signed"
 
 
-_IN_MONTH = re.compile(r"\b(?:in|on)\s+(?:\d{1,2}\s+)?(january|february|march|april|may|june|july|august|september|october|"
+_IN_MONTH = LazyPattern(r"\b(?:in|on)\s+(?:\d{1,2}\s+)?(january|february|march|april|may|june|july|august|september|october|"
                        r"november|december)(?:\s+\d{1,2})?(?:,?\s+((?:19|20)\d\d))?\b")
+
+
+_MONTH_NUMBER = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 
 
 def _earlier_month(s: str, ref) -> bool:
     """`signed … in May` in a story of June: concluded before the reported event."""
-    import calendar
-    months = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
     for m in _IN_MONTH.finditer(s):
-        mon = months[m.group(1)]
+        mon = _MONTH_NUMBER[m.group(1)]
         if m.group(2):
             if (int(m.group(2)), mon) < (ref.year, ref.month):
                 return True
@@ -324,6 +345,15 @@ def _earlier_month(s: str, ref) -> bool:
 
 
 def _dedupe(items: list[Agreement]) -> list[Agreement]:
+    if all(a.span[0] <= b.span[0] for a, b in zip(items, items[1:])):
+        # in order of their starts: a document is inside an earlier one when it starts before that one's end
+        out, reach = [], {}
+        for a in items:
+            if a.span[0] < reach.get(a.status, -1):
+                continue
+            out.append(a)
+            reach[a.status] = max(reach.get(a.status, -1), a.span[1])
+        return out
     out: list[Agreement] = []
     for a in items:
         # a document named inside another's phrase is the same one, unless its status differs

@@ -10,19 +10,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from relations.text import paragraphs
+from relations.text import LazyPattern, SpanIndex, fold, paragraphs
 
-_CAPTION = re.compile(
+_CAPTION = LazyPattern(
     r"\((?:Photo|Source|Ảnh)\b[^)]*\)|\|\s*Photo\b|\bPhoto:\s|Illustrative (?:image|photo)|\bVNA/VNS Photo\b"
     r"|\bPhoto\s*(?:courtesy|by)\b|\((?:L|R|left|right|centre|center)\)",
     re.I,
 )
-_FOOTER = re.compile(
+_FOOTER = LazyPattern(
     r"Read full this story|How did you feel about the content of this article\?|Share this article|Related news"
     r"|Follow us on|All rights reserved|Copyright ©|Click here|Subscribe|cached page|Read more:",
     re.I,
 )
-_PHOTO_CREDIT = re.compile(r"(?:[—–-]\s*)?(?:[A-Z]{2,}(?:/[A-Z]{2,})*\s+)?Photo(?:s)?\s*:?\s*(?:[A-ZÀ-Ỹ][\w’'.-]*\s?){1,4}")
+# Every match of _FOOTER (of _CAPTION) holds one of these, once folded; the long s is the one letter that
+# matches "s" when case is ignored without folding to it.
+_FOOTER_WORDS = ("read full this story", "how did you feel about the content of this article?", "share this article",
+                 "related news", "follow us on", "all rights reserved", "copyright ©", "click here", "subscribe",
+                 "cached page", "read more:")
+_CAPTION_WORDS = ("(photo", "(source", "(anh", "photo", "illustrative ", "(l)", "(r)", "(left)", "(right)", "(cent")
+_PHOTO_CREDIT = LazyPattern(r"(?:[—–-]\s*)?(?:[A-Z]{2,}(?:/[A-Z]{2,})*\s+)?Photo(?:s)?\s*:?\s*(?:[A-ZÀ-Ỹ][\w’'.-]*\s?){1,4}")
 
 
 @dataclass
@@ -33,9 +39,13 @@ class Layout:
     noise: list[tuple[int, int]] = field(default_factory=list)
     captions: list[tuple[int, int]] = field(default_factory=list)
     headline: tuple[int, int] | None = None
+    _index: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_noise(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.noise)
+        idx = self._index
+        if idx is None or idx[0] is not self.noise or idx[1] != len(self.noise):
+            idx = self._index = (self.noise, len(self.noise), SpanIndex(self.noise))
+        return idx[2].contains(start, end)
 
 
 def _is_prose(line: str) -> bool:
@@ -45,20 +55,27 @@ def _is_prose(line: str) -> bool:
     return len(words) >= 20 or (len(words) >= 6 and ends)
 
 
-def layout(text: str) -> Layout:
-    """Mark menus, captions, credits and footers; find the first paragraph of the story."""
+def layout(text: str, folded: str | None = None) -> Layout:
+    """Mark menus, captions, credits and footers; find the first paragraph of the story.
+
+    `folded` is fold(text), when the caller has it."""
     out = Layout()
     paras = paragraphs(text)
     story_found = False
+    if folded is None or len(folded) != len(text):
+        folded = fold(text)
+    odd = "\u017f" in text
+    footers = odd or any(w in folded for w in _FOOTER_WORDS)
+    captions = odd or any(w in folded for w in _CAPTION_WORDS)
     for s, e in paras:
         line = text[s:e]
-        if _FOOTER.search(line):
-            m = _FOOTER.search(line)
+        m = footers and _FOOTER.search(line)
+        if m:
             out.noise.append((s + m.start(), e))
             line_end = s + m.start()
             if line_end - s < 20:
                 continue
-        if _CAPTION.search(line) and len(line.split()) < 60:
+        if captions and _CAPTION.search(line) and len(line.split()) < 60:
             out.captions.append((s, e))
             for m in _PHOTO_CREDIT.finditer(line):
                 out.noise.append((s + m.start(), s + m.end()))
@@ -75,8 +92,14 @@ def layout(text: str) -> Layout:
     if not story_found and paras:
         out.story_start = paras[0][0]
         out.noise = [n for n in out.noise if n[0] < paras[0][0] or n[0] > paras[0][1]]
-    for m in _PHOTO_CREDIT.finditer(text):
-        span = (m.start(), m.end())
-        if span not in out.noise and "Photo" in m.group() and re.search(r"[A-Z]{2,}/?[A-Z]*\s+Photo", m.group()):
-            out.noise.append(span)
+    if "Photo" in text:   # in every match
+        known = set(out.noise)
+        for m in _PHOTO_CREDIT.finditer(text):
+            span = (m.start(), m.end())
+            if span not in known and "Photo" in m.group() and _AGENCY_PHOTO.search(m.group()):
+                out.noise.append(span)
+                known.add(span)
     return out
+
+
+_AGENCY_PHOTO = LazyPattern(r"[A-Z]{2,}/?[A-Z]*\s+Photo")

@@ -4,13 +4,14 @@ happenings it refers to, and the countries whose relations it is about."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from relations.dates import DateMention, MONTHS, WEEKDAYS
 from relations.knowledge import Knowledge, Matcher
-from relations.text import fold
+from relations.text import LazyPattern, SpanIndex, fold
 
 
 @dataclass
@@ -35,7 +36,7 @@ def _type_matcher(kb: Knowledge) -> tuple[Matcher, dict[str, int]]:
 
 # "during the visit", "on a state visit to Tokyo", "who is on an official visit": the visit is the setting,
 # not what the sentence reports
-_SETTING = re.compile(r"(?:\b(?:during|on|amid|within|while on|as part of|on the occasion of|on the sidelines of|"
+_SETTING = LazyPattern(r"(?:\b(?:during|on|amid|within|while on|as part of|on the occasion of|on the sidelines of|"
                       r"in the framework of|who is on|who was on|ahead of|following|after)\s+"
                       r"(?:(?:a|an|the|his|her|their|its|this|that)\s+)?(?:[\w’'-]+\s+){0,4})$")
 
@@ -71,7 +72,7 @@ def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge,
 
 
 # "will meet next week to sign", "push for the swift signing of": a signing still to come is not the event
-_FUTURE = re.compile(r"(?:\b(?:to|will|would|shall)\s+(?:\w+ly\s+)?|\b(?:push|pushed|pushing|call|called|calling)\s+for\s+"
+_FUTURE = LazyPattern(r"(?:\b(?:to|will|would|shall)\s+(?:\w+ly\s+)?|\b(?:push|pushed|pushing|call|called|calling)\s+for\s+"
                      r"(?:the\s+)?(?:\w+\s+)?|\b(?:swift|speedy|early|prompt|soon|upcoming|future|possible|planned)\s+)$")
 _LATER = re.compile(r"\b(?:will|would|shall|due\s+to|expected\s+to|scheduled\s+to|set\s+to|plans?\s+to)\s+"
                     r"(?:[a-z]+\s+){0,4}(?:in|at|to)\s+$")
@@ -90,6 +91,9 @@ _COMPASS_REGION = re.compile(r"(?:the\s+)?(?:west|east|north|south|central|south
 _AT_BUILDING = re.compile(r"\bat\s+the\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,4},\s+(?P<p>[A-Z][\w’'.-]*(?:\s[A-Z][\w’'.-]*)?)")
 
 
+_CODE = re.compile(r"[A-Z]{3}")
+
+
 def _places(kb: Knowledge | None) -> tuple[dict[str, str], dict[str, str]]:
     """Known cities (folded name -> country code) and capitals (code -> name), from places.yaml."""
     if kb is None:
@@ -99,7 +103,7 @@ def _places(kb: Knowledge | None) -> tuple[dict[str, str], dict[str, str]]:
         return cached
     city, capital = {}, {}
     for code, entry in (kb.data.get("places") or {}).items():
-        if not isinstance(entry, dict) or not re.fullmatch(r"[A-Z]{3}", str(code)):
+        if not isinstance(entry, dict) or not _CODE.fullmatch(str(code)):
             continue
         if entry.get("capital"):
             capital[code] = str(entry["capital"])
@@ -120,6 +124,10 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
     `the capital of Laos` -> its capital; a country whose city is the dateline -> the dateline."""
     city_of, capital_of = _places(kb)
     codes = country_codes or [None] * len(country_spans)
+    skipped = SpanIndex(skip_spans)
+    # the country spans are in order and do not overlap (as found): each lookup is a binary search
+    ordered = all(a[1] <= b[0] for a, b in zip(country_spans, country_spans[1:]))
+    c_starts = [a for a, _ in country_spans]
     cands = []
     for m in _PLACE.finditer(text, zone[0], zone[1]):
         p = m.group("p")
@@ -140,14 +148,22 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
         p = " ".join(keep).rstrip(".,’'")
         p = re.sub(r"['’]s$", "", p)
         e = s + len(p)
-        if fold(p) in _REGIONS or _COMPASS_REGION.fullmatch(fold(p)) or any(a <= s < b for a, b in skip_spans):
+        if fold(p) in _REGIONS or _COMPASS_REGION.fullmatch(fold(p)) or skipped.covers(s):
             continue
         if _LATER.search(text, max(zone[0], m.start() - 50), m.start("p")):
             continue        # "will meet next week in Buenos Aires": a place still to come
-        inside = [i for i, (a, b) in enumerate(country_spans) if a <= s < b]
+        if ordered:
+            k = bisect_right(c_starts, s) - 1
+            inside = [k] if k >= 0 and s < country_spans[k][1] else []
+        else:
+            inside = [i for i, (a, b) in enumerate(country_spans) if a <= s < b]
         if inside and country_spans[inside[0]][1] + 2 < e:
             continue        # "South Korean President Lee": a demonym and a name, not a place
-        is_country = bool(inside) and any(a <= s and e <= b + 2 for a, b in country_spans)
+        if ordered:
+            # (the spans starting at or before s: the last of them reaches furthest)
+            is_country = bool(inside) and e <= country_spans[bisect_right(c_starts, s) - 1][1] + 2
+        else:
+            is_country = bool(inside) and any(a <= s and e <= b + 2 for a, b in country_spans)
         known = city_of.get(fold(p))
         if not known and not inside and dateline and re.match(r"\s+here\b", text[e:e + 6]):
             # "at Seri Perdana here": the building is in the dateline's city
@@ -157,7 +173,7 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
     # "at the Presidential Villa, Abuja": a building, then its city
     for m in _AT_BUILDING.finditer(text, zone[0], zone[1]):
         p = m.group("p")
-        if city_of.get(fold(p)) and not any(a <= m.start("p") < b for a, b in skip_spans):
+        if city_of.get(fold(p)) and not skipped.covers(m.start("p")):
             cands.append((False, m.start("p"), p, (m.start("p"), m.end("p")), True, city_of[fold(p)]))
     # "will arrive in the capital of Laos", "the Cuban capital"
     for i, (a, b) in enumerate(country_spans):
@@ -276,12 +292,19 @@ def past_events(text: str, mentions: list[DateMention], main: DateMention | None
                 skip) -> list[dict]:
     out = []
     seen = set()
+    # the sentences are in order and do not overlap: the one holding a date is found by binary search
+    ordered = all(a[1] <= b[0] for a, b in zip(sents, sents[1:]))
+    starts = [a for a, _ in sents]
     for m in mentions:
         if main is not None and m.start == main.start:
             continue
         if skip(m.start, m.end) or m.kind == "relative" and m.value == (main.value if main else None):
             continue
-        sent = next(((a, b) for a, b in sents if a <= m.start < b), None)
+        if ordered:
+            k = bisect_right(starts, m.start) - 1
+            sent = sents[k] if k >= 0 and m.start < sents[k][1] else None
+        else:
+            sent = next(((a, b) for a, b in sents if a <= m.start < b), None)
         if sent is None:
             continue
         if m.kind == "anniversary":

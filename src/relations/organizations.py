@@ -9,12 +9,14 @@ name but gives the organisation's country.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from relations.countries import CountryMention
+from relations.countries import CountryMention, Mentions
 from relations.knowledge import Knowledge, Matcher
 from relations.runs import Run, Tok, office_heads
-from relations.text import fold, fold_key
+from relations.text import LazyPattern, SpanIndex, fold, fold_key
 
 GENERIC = {"party", "parties", "state", "states", "government", "governments", "ministry", "ministries",
            "committee", "two", "both", "the", "army", "people", "peoples", "nation", "nations"}
@@ -47,7 +49,10 @@ class Org:
 
     @property
     def key(self) -> str:
-        return org_key(self.name)
+        cached = self.__dict__.get("_key")
+        if cached is None or cached[0] != self.name:
+            cached = self.__dict__["_key"] = (self.name, org_key(self.name))
+        return cached[1]
 
 
 def org_key(name: str) -> str:
@@ -55,8 +60,7 @@ def org_key(name: str) -> str:
     return " ".join(words)
 
 
-@dataclass(frozen=True)
-class OrgVocab:
+class OrgVocab(NamedTuple):
     heads: frozenset
     leads: frozenset
     offices: frozenset
@@ -67,6 +71,8 @@ class OrgVocab:
     acronyms: dict
     person_heads: frozenset
     bound: dict
+    not_names: frozenset = frozenset()
+    acronym_finder: object = None   # finds the dictionary's acronyms (case-sensitive) anywhere in a text
 
 
 def vocab(kb: Knowledge) -> OrgVocab:
@@ -108,14 +114,25 @@ def vocab(kb: Knowledge) -> OrgVocab:
                 entries.append((al, info))
             if e.get("acronym"):
                 acronyms[e["acronym"]] = info
+    finder = None
+    if acronyms:
+        import ahocorasick
+
+        finder = ahocorasick.Automaton()
+        for a in acronyms:
+            finder.add_word(a, a)
+        finder.make_automaton()
     v = OrgVocab(frozenset(heads), frozenset(leads), frozenset(offices), frozenset(institution),
                  frozenset(surnames), frozenset(agencies), Matcher(entries), acronyms, frozenset(person_heads),
-                 {k: frozenset(x) for k, x in bound.items() if k not in heads})
+                 {k: frozenset(x) for k, x in bound.items() if k not in heads},
+                 frozenset(fold(w) for w in names.get("not_names") or []), finder)
     kb.cache["orgvocab"] = v
     return v
 
 
 def _country_at(mentions: list[CountryMention], start: int, end: int) -> CountryMention | None:
+    if isinstance(mentions, Mentions):
+        return mentions.starting_in(start, end)
     for m in mentions:
         if start <= m.start < end:
             return m
@@ -124,7 +141,8 @@ def _country_at(mentions: list[CountryMention], start: int, end: int) -> Country
 
 def _is_head(w: str, prev: str | None, v: OrgVocab) -> bool:
     """`w` ends an organisation name (`Committee`, `Group`; `House` only in `Lower House`)."""
-    w = _POSS_TOK.sub("", w)
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
     if w in v.heads or w.rstrip("s") in v.heads:
         return True
     return prev is not None and prev in v.bound.get(w, ())
@@ -136,7 +154,7 @@ def _complete(seg: list[Tok], v: OrgVocab) -> bool:
         return False
     if len(seg) == 1 and seg[0].text.isupper() and len(seg[0].text) >= 2:
         return True   # an acronym: "BVIM and the Russian Direct Investment Fund"
-    words = [fold(t.text) for t in seg]
+    words = [t.folded for t in seg]
     if _is_head(words[-1], words[-2] if len(words) > 1 else None, v):
         return True
     return any(w in v.leads and k + 1 < len(seg) and seg[k + 1].text in ("of", "for", "on") for k, w in enumerate(words))
@@ -146,27 +164,30 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset(
     """Split a run where a second name or a person starts, and drop leading offices."""
     toks = run.toks
     segs, cur = [], []
+    tail = None   # for each token: (an `of` from there on, a head noun from there on)
     for i, t in enumerate(toks):
         low = t.text.lower()
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if low == "and" and cur and nxt:
-            nw = fold(nxt.text)
-            rest = [fold(x.text) for x in toks[i + 1:]]
+            nw = nxt.folded
+            if tail is None:
+                tail = _tail_flags(toks, v)
+            has_of, has_head = tail[i + 1]
             if nw in v.person_heads or ((nxt.text == "the" or nw in v.leads or _country_at(cmentions, nxt.start, nxt.end)
-                                         or ("of" not in rest and any(_is_head(w, None, v) for w in rest)))
+                                         or (not has_of and has_head))
                                         and (_complete(cur, v) or cur[-1].end in known_ends)):
                 segs.append(cur)
                 cur = []
                 continue
         if low in ("in", "on") and cur:
-            pw = fold(cur[-1].text)
+            pw = cur[-1].folded
             keep = (low == "in" and pw in MISSIONS | {"general"}) or (low == "on" and pw in v.leads)
             if not keep:
                 segs.append(cur)
                 cur = []
                 continue
         cur.append(t)
-        if _POSS_TOK.search(t.text) and nxt is not None and fold(t.text) not in NAME_POSSESSIVES \
+        if _POSS_TOK.search(t.text) and nxt is not None and t.folded not in NAME_POSSESSIVES \
                 and not _country_at(cmentions, t.start, t.end):
             segs.append(cur)   # "Air Force Service's Division 371": two names
             cur = []
@@ -179,10 +200,10 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset(
             idx = next((i for i, t in enumerate(seg) if t.text == "of"), None)
             if idx is None or idx == 0:
                 break
-            before = [fold(t.text) for t in seg[:idx]]
+            before = [t.folded for t in seg[:idx]]
             if all(w in v.offices or w in ("and", "deputy", "vice", "first", "general", "standing", "permanent", "former")
                    or w.rstrip("s") in v.offices for w in before) and any(w in v.person_heads for w in before) \
-                    and fold(seg[idx - 1].text) not in v.heads:
+                    and seg[idx - 1].folded not in v.heads:
                 seg = seg[idx + 1:]
                 while seg and seg[0].text.lower() in ("the", "and"):
                     seg = seg[1:]
@@ -195,6 +216,16 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset(
     return out
 
 
+def _tail_flags(toks: list[Tok], v: OrgVocab) -> list[tuple[bool, bool]]:
+    flags, has_of, has_head = [(False, False)] * (len(toks) + 1), False, False
+    for k in range(len(toks) - 1, -1, -1):
+        w = toks[k].folded
+        has_of = has_of or w == "of"
+        has_head = has_head or _is_head(w, None, v)
+        flags[k] = (has_of, has_head)
+    return flags
+
+
 _POSS_TOK = re.compile(r"['’]s$")
 NAME_POSSESSIVES = {"people's", "women's", "children's", "workers's", "farmers's", "nation's", "world's", "youth's"}
 
@@ -205,7 +236,7 @@ def _name_like_tail(seg: list[Tok], v: OrgVocab, cmentions) -> int:
     i = n
     while i > 0:
         t = seg[i - 1]
-        w = fold(t.text)
+        w = t.folded
         if not t.cap or w in v.institution or w in v.offices or _country_at(cmentions, t.start, t.end):
             break
         i -= 1
@@ -214,12 +245,14 @@ def _name_like_tail(seg: list[Tok], v: OrgVocab, cmentions) -> int:
         return n
     if len(tail) >= 2:
         return i
-    return i if fold(tail[0].text) in v.surnames else n
+    return i if tail[0].folded in v.surnames else n
 
 
 def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[CountryMention],
                        kb: Knowledge, skip=lambda s, e: False) -> list[Org]:
     v = vocab(kb)
+    if not isinstance(cmentions, Mentions):
+        cmentions = Mentions(cmentions)
     found: list[Org] = []
     for s, e, info in v.known.find(folded, text):
         if not text[s].isupper() or skip(s, e):
@@ -234,13 +267,14 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
             name_out = name
         found.append(Org(name_out, s, e, country, acr, intl, [(s, e)], "dictionary" if country else None, canon=name))
     known_ends = frozenset(o.end for o in found)
+    index = _Found(found)
     for run in runs:
         for seg in _segments(run, v, text, cmentions, known_ends):
             org = _structural(seg, v, text, cmentions)
             if org and not skip(org.start, org.end):
-                if any(o.start <= org.start and org.end <= o.end for o in found):
+                if index.holds(org.start, org.end):
                     continue
-                inner = [o for o in found if org.start <= o.start < org.end]
+                inner = index.starting_in(org.start, org.end)
                 if len(inner) > 1:
                     continue   # "the United Nations and the Non-Aligned Movement" are two
                 if inner and re.fullmatch(r"(?:\w+\s+){1,2}of\s+(?:the\s+)?", text[org.start:inner[0].start]) \
@@ -254,8 +288,9 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
                     org.acronym, org.international = inner[0].acronym, inner[0].international
                     if inner[0].country:
                         org.country, org.country_how = inner[0].country, inner[0].country_how
-                found = [o for o in found if not (org.start <= o.start and o.end <= org.end)]
-                found.append(org)
+                index.drop_within(org.start, org.end)
+                index.add(org)
+    found = index.orgs()
     found.extend(_described_companies(text, found, cmentions, v, kb, skip))
     found.sort(key=lambda o: o.start)
     _bind_acronyms(text, found, v, cmentions)
@@ -264,17 +299,60 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
     return _acronym_forms(_merge(found), v)
 
 
+class _Found:
+    """The organisations found so far, in the order found, with lookups by position."""
+
+    def __init__(self, orgs: list[Org]):
+        self._by_seq: dict[int, Org] = {}
+        self._keys: list[tuple[int, int]] = []     # (start, order found), sorted
+        self._longest = self._next = 0
+        for o in orgs:
+            self.add(o)
+
+    def add(self, o: Org) -> None:
+        seq, self._next = self._next, self._next + 1
+        self._by_seq[seq] = o
+        insort(self._keys, (o.start, seq))
+        self._longest = max(self._longest, o.end - o.start)
+
+    def holds(self, s: int, e: int) -> bool:
+        """Some organisation spans all of text[s:e]."""
+        # one that does starts at most `longest` characters before e
+        lo = bisect_left(self._keys, (e - self._longest, -1))
+        hi = bisect_right(self._keys, (s, float("inf")))
+        return any(self._by_seq[q].end >= e for _, q in self._keys[lo:hi])
+
+    def starting_in(self, s: int, e: int) -> list[Org]:
+        """The organisations that start inside text[s:e], in the order found."""
+        lo, hi = bisect_left(self._keys, (s, -1)), bisect_left(self._keys, (e, -1))
+        return [self._by_seq[q] for q in sorted(q for _, q in self._keys[lo:hi])]
+
+    def drop_within(self, s: int, e: int) -> None:
+        lo, hi = bisect_left(self._keys, (s, -1)), bisect_left(self._keys, (e, -1))
+        gone = [k for k in self._keys[lo:hi] if self._by_seq[k[1]].end <= e]
+        for k in gone:
+            del self._keys[bisect_left(self._keys, k)]
+            del self._by_seq[k[1]]
+
+    def orgs(self) -> list[Org]:
+        return [self._by_seq[q] for q in sorted(self._by_seq)]
+
+
+_ACRONYM_FIRST = re.compile(r"([A-Z]{2,6})\s+(.+)")
+
+
 def _acronym_forms(orgs: list[Org], v: OrgVocab) -> list[Org]:
     """`the NPC Standing Committee` is the `Standing Committee of the National People's Congress`."""
+    # the long forms of acronyms: this text's own first, then the dictionary's
     full = {o.acronym: o.canon or o.name for o in orgs if o.acronym}
-    full.update({a: info[0] for a, info in v.acronyms.items() if a not in full})
     by_key = {o.key: o for o in orgs}
     out = []
     for o in orgs:
-        m = re.fullmatch(r"([A-Z]{2,6})\s+(.+)", o.name)
+        m = _ACRONYM_FIRST.fullmatch(o.name)
         target = None
-        if m and m.group(1) in full:
-            for form in (f"{m.group(2)} of the {full[m.group(1)]}", f"{m.group(2)} of {full[m.group(1)]}"):
+        if m and (m.group(1) in full or m.group(1) in v.acronyms):
+            long = full[m.group(1)] if m.group(1) in full else v.acronyms[m.group(1)][0]
+            for form in (f"{m.group(2)} of the {long}", f"{m.group(2)} of {long}"):
                 target = by_key.get(org_key(form))
                 if target is not None and target is not o:
                     break
@@ -289,24 +367,31 @@ def _acronym_forms(orgs: list[Org], v: OrgVocab) -> list[Org]:
 
 
 # "French rail company Alstom", "German companies such as Siemens Energy", "state phosphate group OCP"
-_COMPANY = re.compile(r"\b(?:company|companies|firm|firms|group|conglomerate|giant|carrier|operator|maker|manufacturer|"
+# one of these is in every match of _COMPANY
+_COMPANY_WORDS = ("compan", "firm", "group", "conglomerate", "giant", "carrier", "operator", "maker", "manufacturer",
+                  "producer", "lender", "insurer", "shipbuilder", "consortium", "start", "exporter", "supplier",
+                  "contractor", "developer", "enterprise")
+_COMPANY = LazyPattern(r"\b(?:company|companies|firm|firms|group|conglomerate|giant|carrier|operator|maker|manufacturer|"
                       r"producer|lender|insurer|shipbuilder|automaker|carmaker|consortium|start-?up|exporter|supplier|"
                       r"contractor|developer|enterprises?)\s+(?:such\s+as\s+|like\s+|including\s+)?"
                       r"(?P<name>[A-Z][\w&’'.-]*(?:\s[A-Z][\w&’'.-]*){0,2})")
-_COMPANY_COUNTRY = re.compile(r"(?:['’]s?\s+|\s+)(?:[a-z][\w-]*\s+){0,3}$")
+_COMPANY_COUNTRY = LazyPattern(r"(?:['’]s?\s+|\s+)(?:[a-z][\w-]*\s+){0,3}$")
 
 
 def _described_companies(text: str, found: list[Org], cmentions, v: OrgVocab, kb: Knowledge, skip) -> list[Org]:
     """Names the text itself calls a company or group, with the country of the adjective before."""
-    names = kb.data.get("names", {})
-    not_names = {fold(w) for w in names.get("not_names") or []}
+    not_names = v.not_names
     out = []
+    if not any(w in text for w in _COMPANY_WORDS):
+        return out
+    named = SpanIndex(sp for o in found for sp in o.spans)
     for m in _COMPANY.finditer(text):
         s, e = m.span("name")
         name = m.group("name").rstrip(".")
         e = s + len(name)
         words = [fold(w) for w in name.split()]
-        if skip(s, e) or any(a <= s < b for o in found + out for a, b in o.spans):
+        # (the names found here are in order and do not overlap: only the last can hold s)
+        if skip(s, e) or named.covers(s) or (out and out[-1].start <= s < out[-1].end):
             continue
         if words[0] in not_names or any(w in v.person_heads or w in ("january", "february", "march", "april", "may", "june", "july",
                                                           "august", "september", "october", "november", "december",
@@ -314,24 +399,26 @@ def _described_companies(text: str, found: list[Org], cmentions, v: OrgVocab, kb
                                                           "saturday", "sunday")
                for w in words):
             continue
-        if any(c.start < e and s < c.end for c in cmentions) or fold(name) in v.agencies:
+        if (cmentions.overlapping(s, e) is not None if isinstance(cmentions, Mentions)
+                else any(c.start < e and s < c.end for c in cmentions)) or fold(name) in v.agencies:
             continue
         if m.start() > 0 and text[m.start() - 1:m.start()].isupper():
             continue
         country = how = None
         pre = text[max(0, m.start() - 45):m.start()]
-        for c in cmentions:
+        near = cmentions.starting_between(m.start() - 45, m.start()) if isinstance(cmentions, Mentions) else cmentions
+        for c in near:
             if m.start() - 45 <= c.start and c.end <= m.start() and _COMPANY_COUNTRY.fullmatch(text[c.end:m.start()]):
                 country, how = c.code, "adjective"
         out.append(Org(name, s, e, country, None, False, [(s, e)], how))
     return out
 
 
-_DASHED = re.compile(r"((?:[A-ZÀ-Ỹ][\w’'.]*\s+){0,3}[A-ZÀ-Ỹ][\w’'.]*)\s+[-–]\s+$")
+_DASHED = LazyPattern(r"((?:[A-ZÀ-Ỹ][\w’'.]*\s+){0,3}[A-ZÀ-Ỹ][\w’'.]*)\s+[-–]\s+$")
 
 
 def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None:
-    words = [fold(t.text) for t in seg]
+    words = [t.folded for t in seg]
     full_start = seg[0].start
     # a leading ordinal: "the 7th National Assembly" is the National Assembly; "the 29th … Forum" is a gathering
     ordinal = bool(seg and seg[0].text[:1].isdigit())
@@ -357,7 +444,8 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
                      and i + 1 < len(seg) and seg[i + 1].text in ("of", "for", "on")), None)
     head_idxs = [i for i, w in enumerate(words) if _is_head(w, words[i - 1] if i else None, v) and seg[i].cap
                  and not _country_at(cmentions, seg[i].start, seg[i].end)
-                 and not any(m.start < seg[i].start < m.end for m in cmentions)]
+                 and not (cmentions.around(seg[i].start) if isinstance(cmentions, Mentions)
+                          else any(m.start < seg[i].start < m.end for m in cmentions))]
     if lead_idx is None and not head_idxs:
         return None
     if lead_idx is not None:
@@ -370,8 +458,8 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
     body = seg[:end_i]
     if lead_idx is None:
         # "President Miguel Díaz-Canel and Army General …": a person's office is not part of a name
-        office = max((k for k, t in enumerate(body) if fold(t.text) in v.person_heads and k + 1 < len(body)
-                      and fold(body[k + 1].text) not in v.institution), default=None)
+        office = max((k for k, t in enumerate(body) if t.folded in v.person_heads and k + 1 < len(body)
+                      and body[k + 1].folded not in v.institution), default=None)
         if office is not None:
             ands = [k for k, t in enumerate(body) if t.text == "and" and k > office]
             body = body[ands[-1] + 1:] if ands else body[office + 1:]
@@ -390,7 +478,7 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
         body = body[:-1]
     if not body:
         return None
-    if ordinal and any(fold(t.text) in GATHERINGS for t in body):
+    if ordinal and any(t.folded in GATHERINGS for t in body):
         return None
     # "Ministry of Public Security of Việt Nam": the trailing country is not part of the name
     ofs = [i for i, t in enumerate(body) if t.text == "of"]
@@ -401,12 +489,12 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
             country, how = cm.code, "of"
             body = body[:last]
     # "Congress of the Communist Party of Cuba" is the party's congress: a gathering
-    if fold(body[0].text) in ("congress", "plenum") or (len(body) > 1 and fold(body[1].text) == "congress"):
+    if body[0].folded in ("congress", "plenum") or (len(body) > 1 and body[1].folded == "congress"):
         of = next((k for k, t in enumerate(body) if t.text == "of"), None)
-        if of is not None and any(fold(t.text) == "party" for t in body[of:]):
+        if of is not None and any(t.folded == "party" for t in body[of:]):
             inner = [t for t in seg[of + 1:] if t.text.lower() != "the" or t is not seg[of + 1]]
             return _structural(inner, v, text, cmentions) if inner else None
-    bwords = [fold(t.text) for t in body]
+    bwords = [t.folded for t in body]
     content = [w for w in bwords if w not in ("of", "the", "and", "for", "on", "with", "in")]
     solo = len(content) == 1 and (country and content[0] in SOLO_HEADS
                                   or (re.match(r"\s+\d{1,4}\b", text[body[-1].end:]) and content[0] in v.heads))
@@ -425,17 +513,18 @@ def _finish(body, seg, v: OrgVocab, text: str, cmentions, country, how, full_sta
     name = text[start:end]
     if fold(name) in v.agencies or fold(text[full_start:end]) in v.agencies:
         return None   # "Vietnam News Agency" is a source
-    if any(m.start <= start and end <= m.end for m in cmentions):
+    if (cmentions.holding(start, end) if isinstance(cmentions, Mentions)
+            else any(m.start <= start and end <= m.end for m in cmentions)):
         return None   # "the Russian Federation" is a country
     after = text[end:end + 40]
     doc = re.match(r"\s+([A-Z]\w+)", after)
     if doc and fold(doc.group(1)) in DOCUMENTS:
         return None   # "the Visiting Forces Agreement"
     num = re.match(r"\s+\d{1,4}\b", after)
-    if num and _is_head(fold(body[-1].text), None, v):
+    if num and _is_head(body[-1].folded, None, v):
         end += num.end()   # "Division 371", "Air Force Regiment 921"
         name = text[start:end]
-    if fold(body[-1].text) in MISSIONS | {"general"}:
+    if body[-1].folded in MISSIONS | {"general"}:
         place = re.match(r"\s+in\s+((?:[A-ZÀ-Ỹ][\w’'-]*\s?){1,3})", after)
         if place:
             end = end + place.end() - (1 if place.group(0).endswith(" ") else 0)
@@ -446,10 +535,11 @@ def _finish(body, seg, v: OrgVocab, text: str, cmentions, country, how, full_sta
         return None   # "a nuclear science and Technology Center": a description, not a name
     if re.search(r"/\s*$", before) and name.isupper():
         return None   # a photo credit: "EFE/EPA/…/GOVERNMENT PRESS SERVICE"
-    dashed = _DASHED.search(before)
+    dashed = before.rstrip().endswith(("-", "–")) and _DASHED.search(before)
     if dashed:
         left_start = full_start - len(before) + dashed.start(1)
-        lcms = [m for m in cmentions if left_start <= m.start < full_start]
+        lcms = cmentions.starting_between(left_start, full_start) if isinstance(cmentions, Mentions) \
+            else [m for m in cmentions if left_start <= m.start < full_start]
         if lcms and all(m.start == left_start for m in lcms[:1]) and text[lcms[-1].end:full_start].strip() == "-":
             # "Vietnam - Cambodia Joint Committee": a body of two countries
             start, country, how = left_start, None, "joint body"
@@ -490,7 +580,7 @@ def _full_forms(text: str, orgs: list[Org], runs: list[Run], v: OrgVocab, cmenti
                 seg = [t for t in seg if t.start >= cm.end]
             if not seg or len(seg) < 2 or not seg[0].cap or seg[-1].text.lower() in ("of", "the", "and"):
                 continue
-            if any(fold(t.text) in v.person_heads for t in seg):
+            if any(t.folded in v.person_heads for t in seg):
                 continue
             host = Org(text[seg[0].start:seg[-1].end], seg[0].start, seg[-1].end, country, None, False,
                        [(seg[0].start, seg[-1].end)], how)
@@ -510,11 +600,11 @@ def _drop_party_organs(text: str, orgs: list[Org]) -> list[Org]:
     """`the Communist Party of Vietnam (CPV) Central Committee`, `the CPV Central Committee`: the party is the
     organisation (GUIDE); its Central Committee is kept as a span of the party, not as another organisation."""
     out: list[Org] = []
+    parties: list[Org] = []     # the parties among `out`, and their acronyms
+    acrs: set[str] = set()
     for o in sorted(orgs, key=lambda o: o.start):
         name = text[o.start:o.end]
         cut = name.rfind(" Central Committee")
-        parties = [p for p in out if "party" in p.key.split()]
-        acrs = {p.acronym for p in parties if p.acronym}
         words = name.split()
         organ_only = o.key == "central committee" or (len(words) == 3 and words[0] in acrs
                                                         and o.key.endswith("central committee"))
@@ -536,6 +626,10 @@ def _drop_party_organs(text: str, orgs: list[Org]) -> list[Org]:
             short.spans.append(organ)
             o = short
         out.append(o)
+        if "party" in o.key.split():
+            parties.append(o)
+            if o.acronym:
+                acrs.add(o.acronym)
     return out
 
 
@@ -555,19 +649,47 @@ def _bind_acronyms(text: str, orgs: list[Org], v: OrgVocab, cmentions) -> None:
     acrs.update({k: None for k in v.acronyms if k not in acrs})
     if not acrs:
         return
-    pat = re.compile(r"(?<![\w/])(" + "|".join(re.escape(a) for a in sorted(acrs, key=len, reverse=True)) + r")(?![\w/])")
-    taken = [sp for o in orgs for sp in o.spans]
-    for m in pat.finditer(text):
-        s, e = m.span()
-        if any(a <= s and e <= b for a, b in taken) or any(c.start <= s and e <= c.end for c in cmentions):
+    taken = SpanIndex(sp for o in orgs for sp in o.spans)
+    for s, e, acr in _acronym_matches(text, acrs, v):
+        if taken.contains(s, e) or (cmentions.holding(s, e) if isinstance(cmentions, Mentions)
+                                    else any(c.start <= s and e <= c.end for c in cmentions)):
             continue
-        owner = acrs[m.group(1)]
+        owner = acrs[acr]
         if owner is not None:
             owner.spans.append((s, e))
         else:
-            name, country, acr, intl = v.acronyms[m.group(1)]
+            name, country, acr, intl = v.acronyms[acr]
             extra.append(Org(name, s, e, country, acr, intl, [(s, e)], "dictionary" if country else None))
     orgs.extend(extra)
+
+
+def _free(ch: str) -> bool:
+    """An acronym does not touch a letter, digit, underscore or slash."""
+    return not (ch.isalnum() or ch == "_" or ch == "/")
+
+
+def _acronym_matches(text: str, acrs: dict, v: OrgVocab) -> list[tuple[int, int, str]]:
+    """Every acronym written as a word of its own: scanning from the left, at each place the longest
+    that fits, the next one after its end."""
+    found = []
+    if v.acronym_finder is not None:
+        for end_idx, a in v.acronym_finder.iter(text):
+            found.append((end_idx + 1 - len(a), a))
+    for a in acrs:
+        if a not in v.acronyms:
+            i = text.find(a)
+            while i >= 0:
+                found.append((i, a))
+                i = text.find(a, i + 1)
+    found.sort(key=lambda f: (f[0], -len(f[1])))
+    out, pos, n = [], 0, len(text)
+    for s, a in found:
+        e = s + len(a)
+        if s < pos or (s > 0 and not _free(text[s - 1])) or (e < n and not _free(text[e])):
+            continue
+        out.append((s, e, a))
+        pos = e
+    return out
 
 
 def _merge(orgs: list[Org]) -> list[Org]:
@@ -603,7 +725,7 @@ def _merge(orgs: list[Org]) -> list[Org]:
     return out
 
 
-_PARENT = re.compile(r"\s+(?:under|of|within|at|belonging to)\s+(?:the\s+)?")
+_PARENT = LazyPattern(r"\s+(?:under|of|within|at|belonging to)\s+(?:the\s+)?")
 
 
 def infer_countries(text: str, orgs: list[Org], home: str | None, kb: Knowledge | None = None) -> None:

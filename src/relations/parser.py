@@ -8,13 +8,14 @@ organisations, persons, dates and event, parties, topics, agreements.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from datetime import date
 
 from relations import knowledge as _knowledge
 from relations.agreements import find_agreements
 from relations.clean import layout
-from relations.countries import find_countries
+from relations.countries import Mentions, find_countries
 from relations.dates import find_dates
 from relations.errors import ParseError
 from relations.events import _places, event_date, event_place, event_type, parties as find_parties, past_events
@@ -24,8 +25,8 @@ from relations.organizations import find_organizations, infer_countries, vocab a
 from relations.persons import companion_of, find_persons, host_of, visited_country
 from relations.record import SCHEMA, content_hash, make_id
 from relations.runs import cap_runs, tokens
-from relations.text import fold, sentences
-from relations.topics import find_topics
+from relations.text import SpanIndex, fold, sentences
+from relations.topics import Topics
 
 MAX_CHARS = 2_000_000
 
@@ -54,14 +55,14 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
         raise ParseError(f"publication date {pub} is in the future")
 
     folded = fold(body)
-    lay = layout(body)
+    lay = layout(body, folded)
     sents = sentences(body)
     story_sents = [s for s in sents if s[0] >= lay.story_start and not lay.is_noise(*s)] or sents
     ov = org_vocab(kb)
-    cred = credit(body, set(ov.agencies), lay.story_start)
+    cred = credit(body, ov.agencies, lay.story_start)
 
     cm = find_countries(body, folded, kb)
-    toks = tokens(body)
+    toks = tokens(body, folded=folded)
     runs = cap_runs(body, toks)
     skip = lay.is_noise
     orgs = find_organizations(body, folded, runs, cm, kb, skip)
@@ -69,7 +70,8 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
     orgs = [o for o in orgs if not (cred.agency_span and any(a <= cred.agency_span[0] < b for a, b in o.spans))]
     persons = find_persons(body, toks, runs, cm, orgs, kb, skip)
     person_spans = [sp for p in persons for sp in p.spans]
-    cm = [m for m in cm if not any(a <= m.start and m.end <= b for a, b in person_spans)]
+    in_person = SpanIndex(person_spans)
+    cm = Mentions(m for m in cm if not in_person.contains(m.start, m.end))
 
     # the opening: the first two sentences of the story
     opening = (story_sents[0][0], story_sents[min(1, len(story_sents) - 1)][1]) if story_sents else (0, len(body))
@@ -82,7 +84,7 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
         if after:
             opening = (cred.dateline_end, after[min(1, len(after) - 1)][1])
     first_sent = story_sents[0] if story_sents else opening
-    mentions = find_dates(body, ref, precision)
+    mentions = find_dates(body, ref, precision, folded=folded)
     etype, type_span = event_type(body, folded, opening, kb, lay.headline)
     dl_dates = [m for m in mentions if cred.dateline_span and cred.dateline_end
                 and cred.dateline_span[0] <= m.start < cred.dateline_end]
@@ -142,10 +144,13 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
     credit_spans = [cred.agency_span] if cred.agency_span else []
     # a word inside a person's office ("Economy Secretary") is not a topic, as inside a name
     title_spans = [tuple(p.title_span) for p in persons if p.title_span]
-    topic_ev = find_topics(body, folded, kb, org_spans + credit_spans + title_spans
-                           + [n for n in lay.noise if n != lay.headline])
-    topics_in = lambda s, e, ex=(): set(find_topics(body[:e], folded[:e], kb, list(ex), start=s))
-    org_countries = lambda s, e: [o.country for o in orgs if o.country and any(s <= a < e for a, _ in o.spans)]
+    topic_finder = Topics(body, folded, kb)
+    topic_ev = topic_finder.find(org_spans + credit_spans + title_spans + [n for n in lay.noise if n != lay.headline])
+    topics_in = lambda s, e, ex=(): set(topic_finder.find(list(ex), s, e))
+    # the countries of the organisations named inside text[s:e] (as a set: the order does not matter)
+    org_starts = sorted((a, i) for i, o in enumerate(orgs) if o.country for a, _ in o.spans)
+    org_countries = lambda s, e: {orgs[i].country for _, i in
+                                  org_starts[bisect_left(org_starts, (s, -1)):bisect_left(org_starts, (e, -1))]}
     agreements = find_agreements(body, folded, sents, kb, org_spans + list(lay.noise), topics_in, party_codes,
                                  ref, org_countries)
 

@@ -12,14 +12,16 @@ by their first surname.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from relations.countries import CountryMention
+from relations.countries import CountryMention, Mentions
 from relations.knowledge import Knowledge
 from relations.organizations import Org, vocab as org_vocab
 from relations.runs import OFFICE_MODIFIERS, Run, Tok, office_heads
-from relations.text import fold, fold_key
+from relations.text import LazyPattern, SpanIndex, fold, fold_key
 
 SURNAME_COUNTRY = {"vietnamese": "VNM", "korean": "KOR", "chinese": "CHN", "khmer": "KHM", "lao": "LAO",
                    "japanese": "JPN", "thai": "THA"}
@@ -43,11 +45,13 @@ class Person:
 
     @property
     def words(self) -> list[str]:
-        return fold_key(self.name).split()
+        cached = self.__dict__.get("_words")
+        if cached is None or cached[0] != self.name:
+            cached = self.__dict__["_words"] = (self.name, fold_key(self.name).split())
+        return cached[1]
 
 
-@dataclass(frozen=True)
-class PersonVocab:
+class PersonVocab(NamedTuple):
     offices: frozenset          # single folded words that make up offices
     heads: frozenset            # the words that name the office holder (Minister, President, Chairman ...)
     surname_codes: dict         # folded family name -> every country whose tradition uses it
@@ -59,6 +63,8 @@ class PersonVocab:
     verbs: frozenset
     not_names: frozenset
     surname_country: dict
+    honorific_starts: frozenset = frozenset()   # the first words of honorifics of several words
+    surname_countries: frozenset = frozenset()  # every country some family name points to
 
 
 def vocab(kb: Knowledge) -> PersonVocab:
@@ -96,7 +102,9 @@ def vocab(kb: Knowledge) -> PersonVocab:
                     frozenset(places), tuple(phrases), frozenset(ranks), frozenset(hons),
                     frozenset(fold(p) for p in names.get("particles") or []),
                     frozenset(fold(p) for p in names.get("person_verbs") or []),
-                    frozenset(fold(p) for p in names.get("not_names") or []), sc)
+                    frozenset(fold(p) for p in names.get("not_names") or []), sc,
+                    frozenset(h.split(" ")[0] for h in hons if " " in h),
+                    frozenset(c for cs in codes.values() for c in cs))
     kb.cache["personvocab"] = v
     return v
 
@@ -138,16 +146,27 @@ def find_persons(text: str, toks: list[Tok], runs: list[Run], cmentions: list[Co
                  orgs: list[Org], kb: Knowledge, skip=lambda s, e: False) -> list[Person]:
     v = vocab(kb)
     ov = org_vocab(kb)
+    if not isinstance(cmentions, Mentions):
+        cmentions = Mentions(cmentions)
     org_spans = [sp for o in orgs for sp in o.spans]
+    in_org = SpanIndex(org_spans)
     index = {t.start: i for i, t in enumerate(toks)}
+    # the mentions found so far, in text order and not overlapping (each lies in its own piece of a run):
+    # their starts, and the distinct sets of words of their names by word
     ctx = {"paren": _paren_acronyms(text, toks), "mentions": [], "named": set(m.code for m in cmentions),
-           "org_spans": org_spans, "counts": Counter(t.text for t in toks)}
+           "org_spans": org_spans, "counts": Counter(t.text for t in toks), "starts": [],
+           "tok_starts": [t.start for t in toks], "word_sets": {}}
     mentions: list[dict] = ctx["mentions"]
+    word_sets: dict[str, set] = ctx["word_sets"]
     for run in runs:
-        for piece in _pieces(run, org_spans, cmentions):
+        for piece in _pieces(run, in_org, cmentions):
             m = _candidate(piece, text, toks, index, cmentions, orgs, v, ov, skip, ctx)
             if m:
                 mentions.append(m)
+                ctx["starts"].append(m["start"])
+                ws = frozenset(fold_key(m["name"]).split())
+                for w in ws:
+                    word_sets.setdefault(w, set()).add(ws)
     persons = _merge(mentions, text, v)
     _infer_countries(persons, mentions, cmentions, v)
     _split_shared_titles(persons, text)
@@ -169,11 +188,11 @@ def _split_shared_titles(persons: list[Person], text: str) -> None:
                 p.title, p.title_span = rest, (cut + 5, p.title_span[1])
 
 
-def _pieces(run: Run, org_spans, cmentions) -> list[list[Tok]]:
+def _pieces(run: Run, in_org: SpanIndex, cmentions) -> list[list[Tok]]:
     """Parts of a run outside organisation names, split at `and` and commas."""
     out, cur = [], []
     for t in run.toks:
-        if any(a <= t.start < b for a, b in org_spans):
+        if in_org.covers(t.start):
             if cur:
                 out.append(cur)
             cur = []
@@ -190,14 +209,30 @@ def _pieces(run: Run, org_spans, cmentions) -> list[list[Tok]]:
 
 
 def _country_at(cmentions, s, e):
+    if isinstance(cmentions, Mentions):
+        return cmentions.overlapping(s, e)
     for m in cmentions:
         if m.start < e and s < m.end:
             return m
     return None
 
 
-_COUNTERPART = re.compile(r"\b(?:his|her|their|its)\s+(?:([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s+)?counterparts?\s*,?\s*$")
-_CREDIT = re.compile(r"(?:\b(?:Photo|photo|Photos|Reporter|Source|Photographer)\s*:?\s*|\b(?:Photo|photo|Photos)\s+by\s+"
+_CREDIT_WORDS = ("Photo", "photo", "Reporter", "Source", "By", "BY", "/", "|")   # one is in every _CREDIT match
+_SPACE_DIGIT = re.compile(r"\s+\d")
+_PLACE_PREP = LazyPattern(r"\b(?:in|at|near|from|to|of)\s*$")
+_THE_END = re.compile(r"\bthe\s+$", re.I)
+_NEXT_WORD = LazyPattern(r"\s+([a-z]+)\b")
+_VERB_AFTER = re.compile(r"[\s,]*(?:has |had |also |then |later |on \w+ )?([a-z]+)")
+_LOWER_OFFICE = re.compile(r"\b(?:counterpart|leader|minister|president|premier|ambassador|chairman|secretary)\s*,?\s*$",
+                           re.I)
+_OFFICE_ENDS = ("counterpart", "leader", "minister", "president", "premier", "ambassador", "chairman", "secretary")
+_PLURAL_ENDS = ("presidents", "ministers", "premiers", "leaders", "chancellors", "ambassadors", "secretaries",
+                "counterparts")
+_HYPHENATED = re.compile(r"[^\W\d_]+-[A-Z][^\W\d_]+")
+_LAST_WORD_REVERSED = re.compile(r"\s*\w+")
+_PORTFOLIO_AND = LazyPattern(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|the)\s+)?){1,6})and\s+$")
+_COUNTERPART = LazyPattern(r"\b(?:his|her|their|its)\s+(?:([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s+)?counterparts?\s*,?\s*$")
+_CREDIT = LazyPattern(r"(?:\b(?:Photo|photo|Photos|Reporter|Source|Photographer)\s*:?\s*|\b(?:Photo|photo|Photos)\s+by\s+"
                      r"|(?:^|\n)\s*(?:By|BY)\s+|[/|]\s*)$")
 # `the talks with Xi`, `Xi said`: a bare word is a person only with a speech verb after it
 _STRONG_VERBS = {"said", "says", "told", "stressed", "affirmed", "noted", "added", "emphasised", "emphasized",
@@ -213,7 +248,7 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     prefix_country = None
     while i < len(piece):
         t = piece[i]
-        w = fold(t.text).rstrip(".")
+        w = t.folded.rstrip(".")
         cm = _country_at(cmentions, t.start, t.end)
         if cm:
             prefix_country = prefix_country or (cm.code if cm.demonym or _POSS.search(t.text) else None)
@@ -225,12 +260,13 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
             continue
         # "His Highness Sheikh …", "Her Excellency …", "Tan Sri …": honorifics of several words
         multi = next((k for k in (4, 3, 2) if i + k < len(piece)
-                      and " ".join(fold(x.text).rstrip(".") for x in piece[i:i + k]) in v.honorifics), None)
+                      and " ".join(x.folded.rstrip(".") for x in piece[i:i + k]) in v.honorifics), None) \
+            if w in v.honorific_starts else None
         if multi:
             prefix_title = True
             i += multi
             continue
-        nxt = fold(piece[i + 1].text).rstrip(".") if i + 1 < len(piece) else ""
+        nxt = piece[i + 1].folded.rstrip(".") if i + 1 < len(piece) else ""
         if fold_key(t.text) in v.places and _is_title_word(nxt, v):
             i += 1   # "Riyadh Governor Prince …", "Tokyo Governor …": the office's place
             continue
@@ -246,7 +282,7 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     end = last.end
     if _POSS.search(last.text):
         end -= 2
-    words = [_POSS.sub("", fold(t.text)) for t in name_toks]
+    words = [t.folded[:-2] if t.folded.endswith(("'s", "’s")) else t.folded for t in name_toks]
     if len(name_toks) > 5 or any(w in v.not_names for w in words):
         return None
     if any(_country_at(cmentions, t.start, t.end) for t in name_toks):
@@ -263,20 +299,22 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     if fold_key(text[start:end]) in v.places or fold(text[start:end]) in ov.agencies:
         return None
     before = text[max(0, start - 60):start]
-    if _CREDIT.search(before):
+    if any(w in before for w in _CREDIT_WORDS) and _CREDIT.search(before):
         return None
-    if re.match(r"\s+\d", text[end:end + 3]):
+    if _SPACE_DIGIT.match(text[end:end + 3]):
         return None  # "Article 6", "Division 371"
-    if re.search(r"\b(?:in|at|near|from|to|of)\s*$", before) and not prefix_title:
+    # the searches anchored at the end of `before` run only when its last word can end a match
+    stripped = before.rstrip()
+    if not prefix_title and stripped.endswith(("in", "at", "near", "from", "to", "of")) and _PLACE_PREP.search(before):
         return None
     after = text[end:end + 40]
     # "reopen the Ban Khlong Luek checkpoint": a name that modifies a common noun is not a person
-    if re.search(r"\bthe\s+$", text[max(0, piece[0].start - 5):piece[0].start], re.I) and start == piece[0].start:
-        nw = re.match(r"\s+([a-z]+)\b", after)
+    if _THE_END.search(text[max(0, piece[0].start - 5):piece[0].start]) and start == piece[0].start:
+        nw = _NEXT_WORD.match(after)
         if nw and nw.group(1) not in v.verbs and nw.group(1) not in CONNECT and nw.group(1) not in _STRONG_VERBS \
                 and not nw.group(1).endswith(("ed", "s")):
             return None
-    verb = re.match(r"[\s,]*(?:has |had |also |then |later |on \w+ )?([a-z]+)", after)
+    verb = _VERB_AFTER.match(after)
     has_verb = bool(verb and verb.group(1) in v.verbs)
     appos = _appositive(text, end, toks, index, cmentions, v, ctx)
     title, tspan, tcountry = _title_before(text, toks, index, start, cmentions, v, ctx)
@@ -284,23 +322,29 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         title = _attach_org(title, tspan[0], text, orgs)
     first = words[0]
     surname = first in v.surname_codes and len(name_toks) >= 2
-    lower_office = bool(re.search(r"\b(?:counterpart|leader|minister|president|premier|ambassador|chairman|secretary)\s*,?\s*$", before, re.I))
-    plural = _PLURAL_OFFICE.search(before) or _PLURAL_OF.search(before)
+    # (the words before a comma: the end of `before` without white space and one comma)
+    last = stripped[:-1].rstrip() if stripped.endswith(",") else stripped
+    tail = fold(last[-12:])
+    odd = "\u017f" in last[-12:]   # the long s matches "s" when case is ignored, but does not fold to it
+    lower_office = bool((odd or tail.endswith(_OFFICE_ENDS)) and _LOWER_OFFICE.search(before))
+    plural = ((odd or tail.endswith(_PLURAL_ENDS)) and _PLURAL_OFFICE.search(before)) \
+        or (stripped.endswith(",") and "of" in before and _PLURAL_OF.search(before))
     prev_m = ctx["mentions"][-1] if ctx["mentions"] else None
     # "former presidents Michelle Bachelet and Cristina Fernández": the second name shares the plural office
     second = bool(prev_m and prev_m.get("plural") and re.fullmatch(r",?\s+and\s+", text[prev_m["end"]:start]))
     lower_office = lower_office or bool(plural) or second
     pbefore = text[max(0, piece[0].start - 60):piece[0].start]
-    counterpart = _COUNTERPART.search(pbefore) or _COUNTERPART.search(before)
+    counterpart = ("counterpart" in pbefore and _COUNTERPART.search(pbefore)) \
+        or ("counterpart" in before and _COUNTERPART.search(before))
     # "De la Fuente, a former …": a shorter form of a full name found before
-    earlier = len(name_toks) >= 2 and any(set(words) < set(fold_key(m["name"]).split()) for m in ctx["mentions"])
+    earlier = len(name_toks) >= 2 and _shorter_form(set(words), ctx["word_sets"])
     evidence = prefix_title or title or appos[0] or surname or (has_verb and len(name_toks) >= 2) or lower_office \
         or earlier
     weak = False
     if len(name_toks) == 1 and not (prefix_title or title or appos[0] or lower_office):
         # a bare word: a later mention of someone already found, or a name that speaks more than once
         strong = bool(verb and verb.group(1) in _STRONG_VERBS)
-        distinct = ctx["counts"][name_toks[0].text] >= 2 or bool(re.fullmatch(r"[^\W\d_]+-[A-Z][^\W\d_]+", name_toks[0].text))
+        distinct = ctx["counts"][name_toks[0].text] >= 2 or bool(_HYPHENATED.fullmatch(name_toks[0].text))
         weak = not (strong and distinct and words[0] not in ov.institution)
     elif not evidence:
         if len(name_toks) != 1:
@@ -318,9 +362,10 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         if org:
             country, how = org.country, f"office in {org.name}"
     if country is None:
-        dem = re.search(r"(\w+)\s*$", before)
+        # the last word of `before` and the white space after it, read backwards
+        dem = _LAST_WORD_REVERSED.match(before[::-1])
         if dem:
-            cm = _country_at(cmentions, start - len(dem.group(0)), start - 1)
+            cm = _country_at(cmentions, start - dem.end(), start - 1)
             if cm and cm.demonym:
                 country, how = cm.code, "adjective"
     partner = None
@@ -332,9 +377,12 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
             cm = _country_at(cmentions, off + counterpart.start(1), off + counterpart.end(1))
             if cm:
                 country, how = cm.code, "adjective"
-        prev = [m for m in ctx["mentions"] if m["end"] <= start and start - m["end"] < 250]
-        if prev:
-            partner = prev[-1]
+        for m in reversed(ctx["mentions"]):
+            if m["end"] <= start and start - m["end"] < 250:
+                partner = m
+                break
+            if m["end"] <= start - 250:
+                break   # the mentions are in order: every earlier one ends further back
     if country is None and surname:
         codes = [c for c in v.surname_codes[first] if c in ctx["named"]]
         if len(codes) == 1:
@@ -351,7 +399,7 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         off = start - len(before)
         title = _singular(plural.group("office"))
         tspan = (off + plural.start("office"), off + plural.end("office"))
-        if plural.re is _PLURAL_OF:
+        if plural.re is _PLURAL_OF.compiled:
             firsts = [_country_at(cmentions, off + plural.start(g), off + plural.end(g)) for g in ("a", "b")]
             if all(firsts) and country is None:
                 country, how = firsts[0].code, "plural office, first country"
@@ -367,10 +415,19 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
             "plural": is_plural}
 
 
+def _shorter_form(words: set, word_sets: dict) -> bool:
+    """Some name found before has every word of `words` and more."""
+    buckets = [word_sets.get(w) for w in words]
+    if not buckets or not all(buckets):
+        return False
+    return any(words < ws for ws in min(buckets, key=len))
+
+
 def _portfolio_goes_on(text: str, t: Tok, v: PersonVocab) -> bool:
     """`… Maritime Affairs and Investment X`: `t` follows `and` inside a capitalised office phrase."""
-    m = re.search(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|the)\s+)?){1,6})and\s+$", text[max(0, t.start - 90):t.start])
-    if not m or fold(t.text) in v.surname_codes or fold(t.text) in v.particles:
+    window = text[max(0, t.start - 90):t.start]
+    m = window[-1:].isspace() and window.rstrip().endswith("and") and _PORTFOLIO_AND.search(window)
+    if not m or t.folded in v.surname_codes or t.folded in v.particles:
         return False
     words = [fold(w) for w in m.group(1).split() if w not in ("of", "for", "the")]
     return bool(words) and any(_is_head(w, v) for w in words) and (words[-1] in v.offices or words[-1] in MODIFIERS
@@ -378,8 +435,8 @@ def _portfolio_goes_on(text: str, t: Tok, v: PersonVocab) -> bool:
 
 
 _PLURAL_WORDS = r"(?:(?:former|then|the|two)\s+)?(?:(?:prime|foreign|defen[cs]e|deputy|vice)\s+)?(?:presidents|ministers|premiers|leaders|chancellors|ambassadors|secretaries|counterparts)"
-_PLURAL_OFFICE = re.compile(r"\b(?P<office>" + _PLURAL_WORDS + r")\s*,?\s*$", re.I)
-_PLURAL_OF = re.compile(r"\b(?P<office>" + _PLURAL_WORDS + r")\s+of\s+(?:the\s+)?(?P<a>[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)"
+_PLURAL_OFFICE = LazyPattern(r"\b(?P<office>" + _PLURAL_WORDS + r")\s*,?\s*$", re.I)
+_PLURAL_OF = LazyPattern(r"\b(?P<office>" + _PLURAL_WORDS + r")\s+of\s+(?:the\s+)?(?P<a>[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)"
                         r"\s+and\s+(?:the\s+)?(?P<b>[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)\s*,\s*$")
 
 
@@ -404,21 +461,23 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
     # "His Highness", "Her Excellency": honorifics of several words are not part of the office
     multi = set()
     for k in range(len(toks_)):
+        if toks_[k].folded.rstrip(".") not in v.honorific_starts:
+            continue
         for n in (4, 3, 2):
-            if k + n <= len(toks_) and " ".join(fold(x.text).rstrip(".") for x in toks_[k:k + n]) in v.honorifics:
+            if k + n <= len(toks_) and " ".join(x.folded.rstrip(".") for x in toks_[k:k + n]) in v.honorifics:
                 multi.update(range(k, k + n))
                 break
     for k, t in enumerate(toks_):
         if k in multi:
             continue
         cm = _country_at(cmentions, t.start, t.end)
-        w = fold(t.text).rstrip(".")
+        w = t.folded.rstrip(".")
         if cm:
             # a country word before the office is an adjective (`US President`, `Japan's`); after `of`/`to` it is
             # part of the office (`President of Cuba`, `Ambassador to Vietnam`)
             first = next(x for x in toks_ if x.end > cm.start)
             kf = toks_.index(first)
-            prev = fold(toks_[kf - 1].text) if kf else ""
+            prev = toks_[kf - 1].folded if kf else ""
             attributive = prev not in ("of", "to", "in", "for", "the") or text[cm.end:cm.end + 1] in ("'", "’")
             if cm.demonym or attributive:
                 country = country or cm.code
@@ -433,16 +492,16 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
         keep.append(t)
     # a rank is not part of the office: drop it where no office word follows it
     keep = [t for k, t in enumerate(keep)
-            if not (fold(t.text) in v.ranks and not any(_office(fold(x.text), v.offices) and fold(x.text) not in v.ranks
+            if not (t.folded in v.ranks and not any(_office(x.folded, v.offices) and x.folded not in v.ranks
                                                          for x in keep[k + 1:k + 2]))]
-    while keep and (fold(keep[0].text) in CONNECT or fold(keep[0].text) in ("his", "her", "its")):
+    while keep and (keep[0].folded in CONNECT or keep[0].folded in ("his", "her", "its")):
         keep = keep[1:]
-    while keep and fold(keep[-1].text) in CONNECT:
+    while keep and keep[-1].folded in CONNECT:
         keep = keep[:-1]
     # "Riyadh Governor Prince Faisal": a royal style right before the name is not the office
-    if len(keep) > 1 and fold(keep[-1].text) in _ROYAL_STYLES and _is_head(fold(keep[-2].text), v):
+    if len(keep) > 1 and keep[-1].folded in _ROYAL_STYLES and _is_head(keep[-2].folded, v):
         keep = keep[:-1]
-    if not keep or not any(_is_head(fold(t.text), v) for t in keep):
+    if not keep or not any(_is_head(t.folded, v) for t in keep):
         return None, None, country
     return _join(keep, toks_, text), (keep[0].start, keep[-1].end), country
 
@@ -482,6 +541,15 @@ def _attach_org(title: str, tstart: int, text: str, orgs: list[Org]) -> str:
     return f"{first} of the {org.name}{sep}{rest}"
 
 
+def _starting_at(cmentions, pos: int, demonym: bool | None = None):
+    """The first mention starting at pos (and, when asked, being or not being a demonym)."""
+    if isinstance(cmentions, Mentions):
+        # in order and not overlapping: only one mention can start at pos
+        c = cmentions.starting_in(pos, pos + 1)
+        return c if c is not None and (demonym is None or c.demonym == demonym) else None
+    return next((c for c in cmentions if c.start == pos and (demonym is None or c.demonym == demonym)), None)
+
+
 def visited_country(text: str, spans, cmentions) -> str | None:
     """`the visit of President X to Việt Nam`, `X's visit to Cuba`: the country X went to (not X's own)."""
     for s, e in spans:
@@ -489,19 +557,19 @@ def visited_country(text: str, spans, cmentions) -> str | None:
         m = re.match(r"(?:['’]s?\s+(?:\w+\s+){0,3}?visit|\s+(?:\w+\s+){0,2}?)\s*to\s+(?:the\s+)?", after)
         if m and (re.search(r"\bvisit(?:s|ed)?\s+(?:of\s+)?(?:\w+\s+){0,3}$", text[max(0, s - 40):s]) or "visit" in m.group()):
             pos = e + m.end()
-            cm = next((c for c in cmentions if c.start == pos), None)
+            cm = _starting_at(cmentions, pos)
             if cm:
                 return cm.code
         # "Putin would visit India next year", "Modi arrived in Japan"
         m = _GOES.match(after)
         if m:
-            cm = next((c for c in cmentions if c.start == e + m.end() and not c.demonym), None)
+            cm = _starting_at(cmentions, e + m.end(), demonym=False)
             if cm:
                 return cm.code
     return None
 
 
-_HOSTS = re.compile(r"\s+(?:(?:on|this|last)\s+\w+\s+|also\s+|has\s+|had\s+)?(?:received|receives|welcomed|welcomes|hosted|hosts)\s+"
+_HOSTS = LazyPattern(r"\s+(?:(?:on|this|last)\s+\w+\s+|also\s+|has\s+|had\s+)?(?:received|receives|welcomed|welcomes|hosted|hosts)\s+"
                     r"(?:(?:the|a|an|visiting)\s+)?")
 
 
@@ -518,15 +586,20 @@ def host_of(text: str, person: Person, persons: list[Person]):
     return None
 
 
-_ACCOMPANIED = re.compile(r"\b(?:accompanied\s+by|joined\s+by|flanked\s+by)\s+[^.;:!?]{0,90}$")
-_PRONOUN_START = re.compile(r"\s*(?:He|She)\b")
+_ACCOMPANIED = LazyPattern(r"\b(?:accompanied\s+by|joined\s+by|flanked\s+by)\s+[^.;:!?]{0,90}$")
+_PRONOUN_START = LazyPattern(r"\s*(?:He|She)\b")
 
 
 def companion_of(text: str, person: Person, persons: list[Person], sents):
     """`X was accompanied by Foreign Minister Y and Trade Minister Z`: Y and Z serve X's state.
     When the sentence starts with `He`/`She`, X is the last person named before it."""
     s0 = min(a for a, _ in person.spans)
-    sent = next(((a, b) for a, b in sents if a <= s0 < b), None)
+    # (sentences as text.sentences gives them, in order and not overlapping: a binary search finds the one)
+    k = bisect_right(sents, (s0, float("inf"))) - 1
+    if k >= 0 and sents[k][0] <= s0 < sents[k][1]:
+        sent = sents[k]
+    else:
+        sent = next(((a, b) for a, b in sents if a <= s0 < b), None)
     if sent is None:
         return None
     m = _ACCOMPANIED.search(text, sent[0], s0)
@@ -542,7 +615,7 @@ def companion_of(text: str, person: Person, persons: list[Person], sents):
     return None
 
 
-_GOES = re.compile(r"\s+(?:(?:will|would|is|was|to|also|has|had|then|later)\s+){0,2}(?:visits?|visited|visiting|"
+_GOES = LazyPattern(r"\s+(?:(?:will|would|is|was|to|also|has|had|then|later)\s+){0,2}(?:visits?|visited|visiting|"
                    r"arrived\s+in|arrives\s+in|travell?ed\s+to|travels\s+to|flew\s+to|flies\s+to)\s+(?:the\s+)?")
 
 
@@ -551,7 +624,7 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
     if i is None:
         return None, None, None
     paren = ctx["paren"]
-    names = [(m["start"], m["end"]) for m in ctx["mentions"]]
+    mentions, starts = ctx["mentions"], ctx["starts"]
     j = i - 1
     taken: list[Tok] = []
     comma_crossed = False
@@ -566,7 +639,8 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
             continue
         cm = _country_at(cmentions, t.start, t.end)
         gap = text[max(t.end, cm.end if cm else 0):nxt]
-        if "\n" in gap or any(a <= t.start < b for a, b in names):
+        k = bisect_right(starts, t.start) - 1
+        if "\n" in gap or (k >= 0 and t.start < mentions[k]["end"]):
             break
         g = gap.replace("(", "").replace(")", "").strip() if (nxt != start or taken) and j + 1 in paren else gap.strip()
         if g not in ("", ","):
@@ -574,16 +648,16 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
         if g == ",":
             # "Minister of Public Security, General Lương Tam Quang"
             # "The Minister of Foreign Affairs, Ambassador Yusuf Tuggar": a courtesy office after the comma
-            courtesy = len(taken) == 1 and _is_head(fold(taken[0].text), v) and t.cap \
-                and not any(_is_head(fold(x.text), v) for x in toks[j + 1:i] if x is not taken[0])
-            if comma_crossed or (any(fold(x.text) not in v.ranks and fold(x.text).rstrip(".") not in v.honorifics
+            courtesy = len(taken) == 1 and _is_head(taken[0].folded, v) and t.cap \
+                and not any(_is_head(x.folded, v) for x in toks[j + 1:i] if x is not taken[0])
+            if comma_crossed or (any(x.folded not in v.ranks and x.folded.rstrip(".") not in v.honorifics
                                      for x in taken) and not courtesy):
                 break
             comma_crossed = True
-        w = fold(t.text).rstrip(".")
-        if w == "to" and not (any(_is_head(fold(x.text), v) for x in toks[max(0, j - 3):j]) and taken
+        w = t.folded.rstrip(".")
+        if w == "to" and not (any(_is_head(x.folded, v) for x in toks[max(0, j - 3):j]) and taken
                               and (_country_at(cmentions, taken[0].start, taken[0].end)
-                                   or (len(taken) > 1 and fold(taken[0].text) == "the"
+                                   or (len(taken) > 1 and taken[0].folded == "the"
                                        and _country_at(cmentions, taken[1].start, taken[1].end)))):
             break  # only "Ambassador to Cuba", "Envoy to Japan"
         if _office(w, v.offices) or w in v.ranks or w in v.honorifics or w in CONNECT or w == "to" or cm or t.cap:
@@ -595,15 +669,15 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
             continue
         break
     # the phrase must start at an office word or a country word
-    while taken and not (_office(fold(taken[0].text), v.offices) or _country_at(cmentions, taken[0].start, taken[0].end)
-                         or fold(taken[0].text) in ("party", "state", "deputy", "vice", "first", "former")
+    while taken and not (_office(taken[0].folded, v.offices) or _country_at(cmentions, taken[0].start, taken[0].end)
+                         or taken[0].folded in ("party", "state", "deputy", "vice", "first", "former")
                          or (fold_key(taken[0].text) in v.places and len(taken) > 1
-                             and _office(fold(taken[1].text), v.offices))):
+                             and _office(taken[1].folded, v.offices))):
         taken = taken[1:]
     # "the United Socialist Party of Venezuela (PSUV) and President Maduro": the party is not the office
-    while len(taken) > 1 and fold(taken[0].text) in ("party", "state") and not _office(fold(taken[1].text), v.offices):
+    while len(taken) > 1 and taken[0].folded in ("party", "state") and not _office(taken[1].folded, v.offices):
         taken = taken[1:]
-        while taken and (fold(taken[0].text) in CONNECT or (not _office(fold(taken[0].text), v.offices)
+        while taken and (taken[0].folded in CONNECT or (not _office(taken[0].folded, v.offices)
                                                              and not _country_at(cmentions, taken[0].start, taken[0].end))):
             taken = taken[1:]
     if not taken:
@@ -616,8 +690,8 @@ def _appositive(text, end, toks, index, cmentions, v: PersonVocab, ctx):
     if not m:
         return None, None, None
     pos = end + m.end()
-    i = next((k for k in range(len(toks)) if toks[k].start >= pos), None) if pos not in index else index[pos]
-    if i is None:
+    i = index[pos] if pos in index else bisect_left(ctx["tok_starts"], pos)
+    if i >= len(toks):
         return None, None, None
     paren = ctx["paren"]
     taken = []
@@ -632,16 +706,16 @@ def _appositive(text, end, toks, index, cmentions, v: PersonVocab, ctx):
             break
         if "\n" in text[pos:t.start]:
             break
-        w = fold(t.text).rstrip(".")
+        w = t.folded.rstrip(".")
         if _office(w, v.offices) or w in CONNECT or w == "to" or t.cap or w in ("his", "her"):
             taken.append(t)
             last_end = t.end
             i += 1
             continue
         break
-    if not taken or not any(_is_head(fold(t.text), v) for t in taken[:4]):
+    if not taken or not any(_is_head(t.folded, v) for t in taken[:4]):
         return None, None, None
-    while taken and fold(taken[-1].text) in ("to",):
+    while taken and taken[-1].folded in ("to",):
         taken = taken[:-1]
     return _clean_title(taken, text, cmentions, v)
 
@@ -730,7 +804,7 @@ def _infer_countries(persons: list[Person], mentions: list[dict], cmentions, v: 
         me, other = m.get("person"), (m.get("partner") or {}).get("person")
         if me is not None and other is not None and me is not other and not me.title and other.title:
             me.title, me.title_span = _own_office(other.title), other.title_span
-    listed = [c for c in pair if c in SURNAME_COUNTRY.values() and any(c in cs for cs in v.surname_codes.values())]
+    listed = [c for c in pair if c in SURNAME_COUNTRY.values() and c in v.surname_countries]
     for p in persons:
         if p.country is not None or len(p.words) < 2 or len(pair) != 2:
             continue

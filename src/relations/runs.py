@@ -9,34 +9,46 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from relations.text import fold
 
 TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['\u2019\-\u2010\u2011.](?=[^\W_]))*\.?|\d+(?:st|nd|rd|th)?")
 CONNECTORS = {"of", "the", "for", "and", "on", "with", "de", "del", "la", "da", "dos", "van", "von", "bin", "binti",
               "al", "el", "le", "du", "des", "&", "in"}
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """One word of the text: where it is, as written, folded (see text.fold), and whether it is capitalised."""
+
     start: int
     end: int
     text: str
-
-    @property
-    def cap(self) -> bool:
-        c = self.text[0]
-        return c.isupper() or (c.isdigit() and len(self.text) > 2 and self.text[-2:] in ("st", "nd", "rd", "th"))
+    folded: str
+    cap: bool
 
 
-def tokens(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
+_KEEP_DOT = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "gen.", "u.s.", "u.k."})
+
+
+def tokens(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Tok]:
+    """The words of text[start:end]; `folded` is fold(text) when the caller has it."""
     end = len(text) if end is None else end
+    if folded is None or len(folded) != len(text):
+        folded = fold(text)
     out = []
+    append = out.append
+    new = tuple.__new__   # (a Tok from its fields in order, without the generated constructor)
     for m in TOKEN.finditer(text, start, end):
         t = m.group()
-        e = m.end()
-        if t.endswith(".") and not (len(t) == 2 and t[0].isupper()) and t.lower() not in ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "gen.", "u.s.", "u.k."):
+        s, e = m.span()
+        if t[-1] == "." and not (len(t) == 2 and t[0].isupper()) and t.lower() not in _KEEP_DOT:
             t, e = t[:-1], e - 1
         if t:
-            out.append(Tok(m.start(), e, t))
+            c = t[0]
+            # capitalised, or an ordinal that starts a name ("21st Century Fox")
+            cap = c.isupper() or (c.isdigit() and len(t) > 2 and t[-2:] in ("st", "nd", "rd", "th"))
+            append(new(Tok, (s, e, t, folded[s:e], cap)))
     return out
 
 
@@ -111,8 +123,6 @@ def office_heads(offices) -> frozenset:
 
     The head of `Deputy Prime Minister` is its last word, of `Chief of Staff` the word before `of`,
     of `Secretary General` the first word."""
-    from relations.text import fold
-
     heads = set()
     for o in offices or []:
         words = fold(o).replace("-", " ").split()

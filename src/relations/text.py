@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 
 _SPECIAL = {
     "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "ß": "s", "æ": "a", "Æ": "a",
@@ -37,18 +38,52 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+_ASCII = {ord(k): v for k, v in _SPECIAL.items() if k.isascii()}
+_ASCII_KEYS = tuple(chr(k) for k in _ASCII)
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify quotes and dashes, keeping the length."""
+    if text.isascii():
+        # the same result, much faster: an ASCII character folds to its lower case, but for the few in _SPECIAL
+        low = text.lower()
+        for ch in _ASCII_KEYS:
+            if ch in low:
+                return low.translate(_ASCII)
+        return low
     return text.translate(_TABLE)
 
 
 def fold_key(text: str) -> str:
     """A comparison key for names: folded, punctuation and hyphens removed, spaces squeezed."""
-    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(text)).split())
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+
+
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+
+
+class LazyPattern:
+    """A regular expression compiled when first used: most texts never need the rarer ones, and a
+    short command should not pay for compiling them."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source = (pattern, flags)
+        self._compiled = None
+
+    @property
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return self._compiled
+
+    def __getattr__(self, name: str):
+        return getattr(self.compiled, name)
 
 
 # A word: letters (any script), digits, apostrophes and hyphens inside.
-WORD = re.compile(r"[^\W_](?:[^\W_]|['\u2019\-](?=[^\W_]))*")
+WORD = LazyPattern(r"[^\W_](?:[^\W_]|['\u2019\-](?=[^\W_]))*")
 
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "st", "no", "vs", "jan", "feb", "mar",
@@ -61,8 +96,12 @@ _ABBREV = {
 _BOUNDARY = re.compile(r"[.!?…]+[\"'\u201d\u2019)]*(?=\s)|\n+|(?<=[a-z]{3})\.(?=[A-Z][a-z]|[A-Z]{2,}\s)")
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Split text[start:end] into sentence spans, trimmed of surrounding white space."""
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
+def sentences(text: str, start: int = 0, end: int | None = None, limit: int = 0) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentence spans, trimmed of surrounding white space
+    (only the first `limit` of them, when a limit is given)."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     pos = start
@@ -70,11 +109,13 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         cut = m.end() if m.group().strip() else m.start()
         if m.group().startswith("."):
             # only the last few characters matter: abbreviations and initials are short
-            word = re.search(r"([\w.]+)$", text[max(pos, m.start() - 16):m.start()])
+            word = _LAST_WORD.search(text[max(pos, m.start() - 16):m.start()])
             if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
                 if "\n" not in m.group():
                     continue
         _add_trimmed(text, pos, cut, spans)
+        if limit and len(spans) >= limit:
+            return spans
         pos = m.end()
     _add_trimmed(text, pos, end, spans)
     return spans
@@ -89,10 +130,13 @@ def _add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
         out.append((s, e))
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of the non-empty lines of the text."""
     out: list[tuple[int, int]] = []
-    for m in re.finditer(r"[^\n]+", text):
+    for m in _LINE.finditer(text):
         _add_trimmed(text, m.start(), m.end(), out)
     return out
 
@@ -112,3 +156,29 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+class SpanIndex:
+    """Answers "is this inside one of the spans?" in logarithmic time, for any number of spans."""
+
+    __slots__ = ("_starts", "_reach")
+
+    def __init__(self, spans):
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        reach, far = [], float("-inf")
+        for _, b in ordered:
+            if b > far:
+                far = b
+            reach.append(far)
+        self._reach = reach
+
+    def contains(self, s: int, e: int) -> bool:
+        """Some span (a, b) has a <= s and e <= b."""
+        i = bisect_right(self._starts, s)
+        return i > 0 and self._reach[i - 1] >= e
+
+    def covers(self, x: int) -> bool:
+        """Some span (a, b) has a <= x < b."""
+        i = bisect_right(self._starts, x)
+        return i > 0 and self._reach[i - 1] > x
