@@ -3,11 +3,19 @@
 The JSON Lines archive stays the single source of truth. This module keeps a
 cache of it in an SQLite file beside it (`archive.jsonl.idx`): for every
 record its line number, id, date, the byte offset and length of its line, and
-the fields that `list`, `timeline` and `show` filter on (countries, the pairs
-of parties, topics, folded actor names). An answer looks up the matching line
-numbers there, then reads and parses just those lines from the archive, and
-applies the reference functions of `relations.query` to them, so the index can
-only narrow what is read, never change what a record says.
+the fields that `list` and `show` filter on (countries, the pairs of parties,
+topics, folded actor names). `list` and `show` look up the matching line
+numbers there, then read and parse just those lines from the archive, so the
+index can only narrow what is read, never change what a record says.
+
+`timeline` is answered from the index alone: for every pair of distinct parties
+of a record, each entry `query.record_entries` makes of it is stored as the
+JSON line `timeline --format jsonl` prints, in the order `query.timeline` sorts
+in (date, rank, id, then line number and position in the record), in runs of a
+few KiB of consecutive lines keyed by their first line. A timeline is one range
+of runs, written out as they are. A record whose fields are too odd for that (a
+date that is not a string, topics that are not a list, ...) marks its pairs,
+and a timeline of a marked pair reads the records and asks `query.timeline`.
 
 Freshness. The index remembers the archive's identity (device, inode), how
 many bytes of it are indexed, and a hash of sample blocks of that prefix (its
@@ -17,7 +25,8 @@ other change (a rewrite, a truncation, an edit of the sampled bytes, another
 index format) → the index is rebuilt. Each line read back is checked against
 the id the index expects, so an edit the samples missed causes a rebuild too.
 A missing or unreadable index is rebuilt; where none can be written (a
-read-only folder), the answer comes from a full scan, as before.
+read-only folder), the answer comes from a full scan, as before. A file that is
+plainly not JSON Lines is refused, as a scan refuses it, and gets no index.
 
 Concurrency. Readers never take the archive writers' lock. The index is in
 WAL mode: every reader sees one consistent snapshot, an update (done by
@@ -31,13 +40,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import zlib
-from typing import Callable, Iterable, Iterator
+import sys
+from array import array
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import orjson
 
-from relations.archive import Archive
-from relations.text import fold_key
+if TYPE_CHECKING:
+    from relations.archive import Archive
 
 try:  # hashlib would load OpenSSL (7 ms at start); blake2 is built in
     from _blake2 import blake2b as _blake2b
@@ -46,10 +56,11 @@ except ImportError:  # pragma: no cover
 
 Warn = Callable[[str], None]
 
-VERSION = 4
+VERSION = 12
 BLOCK = 4096
 SAMPLES = 8            # interior blocks hashed besides the first and the last
 BATCH = 2000           # records per executemany batch while indexing
+PART = 3850            # bytes of timeline lines per `tl` row, at most (but for one longer line): two to a page
 NO_INDEX_ENV = "RELATIONS_NO_INDEX"   # set to 1: answer every question by a full scan
 
 
@@ -61,19 +72,38 @@ def index_path(archive: Archive):
     return archive.path.with_name(archive.path.name + ".idx")
 
 
-def _format_version() -> str:
-    """The index format, including how names are folded: a change to either forces a rebuild."""
+def _fold_version() -> str:
+    """How names are folded: actor names are stored folded, so a change to it forces a rebuild."""
+    from relations.text import fold_key
+
     probe = fold_key("Nguyễn Xuân Phúc – Ministère d'État, Łódź ß Ø")
-    return f"{VERSION}:{_blake2b(probe.encode(), digest_size=8).hexdigest()}"
+    return _blake2b(probe.encode(), digest_size=8).hexdigest()
+
+
+def _entries_version() -> str:
+    """What query.record_entries makes of a probe record: the stored timeline lines are its output,
+    so a change to it forces a rebuild."""
+    from relations.query import record_entries
+
+    probe = {"id": "p", "date": "2020-01-02", "title": "t", "parties": ["A", "B"], "topics": ["x"],
+             "event": {"type": "signing", "date": "2020-01-01", "place": "p"},
+             "agreements": [{"status": "signed", "kind": "treaty", "text": "a"}, {"status": "planned", "text": "b"}],
+             "past_events": [{"date": "1960-12-02", "text": "c"}, {"date": None, "text": "d"}]}
+    return _blake2b(orjson.dumps(record_entries(probe)), digest_size=8).hexdigest()
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rec(n INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT, sdate TEXT NOT NULL,
-                               off INTEGER NOT NULL, len INTEGER NOT NULL, ckey BLOB, fkey TEXT);
+                               off INTEGER NOT NULL, len INTEGER NOT NULL, ckey BLOB, fkey);
 CREATE TABLE IF NOT EXISTS country(code TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(code, n)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pair(a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL, tl BLOB,
+CREATE TABLE IF NOT EXISTS pair(a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL,
                                 PRIMARY KEY(a, b, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tl(id INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, date TEXT NOT NULL,
+                              rank INTEGER NOT NULL, rid TEXT NOT NULL, n INTEGER NOT NULL, seq INTEGER NOT NULL,
+                              lines BLOB NOT NULL, ns BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS tlodd(a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL,
+                                 PRIMARY KEY(a, b, n)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS topic(topic TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(topic, n)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS name(nid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS actor(nid INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(nid, n)) WITHOUT ROWID;
@@ -85,8 +115,12 @@ CREATE INDEX IF NOT EXISTS rec_date ON rec(sdate DESC, id DESC);
 CREATE INDEX IF NOT EXISTS rec_ckey ON rec(ckey);
 CREATE INDEX IF NOT EXISTS rec_fkey ON rec(fkey);
 CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key);
+CREATE UNIQUE INDEX IF NOT EXISTS tl_key ON tl(a, b, date, rank, rid, n, seq);
 """
-_TABLES = ("meta", "rec", "country", "pair", "topic", "name", "actor", "bad")
+_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad")
+_TL_ORDER = "date, rank, rid, n, seq"   # query.timeline's sort key, then archive order
+_TL_KEY = _TL_ORDER                      # a `tl` row's key: that of its first line
+_NS = "q"        # `tl.ns`: for each line, its record's line number << 16 | its position in the record
 
 
 class Stale(Exception):
@@ -124,21 +158,62 @@ def file_key(rec: dict) -> str:
     return str(src.get("sha256")) if isinstance(src, dict) else ""
 
 
-def _timeline_part(rec: dict) -> bytes:
-    """The fields query.timeline reads, kept with each pair of distinct parties so that a
-    timeline reads one contiguous stretch of the index instead of thousands of archive lines."""
-    ev = rec.get("event") if isinstance(rec.get("event"), dict) else {}
-    return zlib.compress(orjson.dumps({
-        "id": rec["id"], "date": rec.get("date"), "title": rec.get("title"), "topics": rec.get("topics"),
-        "event": {k: ev.get(k) for k in ("type", "date", "place")},
-        "agreements": [{"status": g.get("status"), "kind": g.get("kind"), "text": g.get("text", "")}
-                       for g in rec.get("agreements") or [] if isinstance(g, dict) and g.get("status") == "signed"],
-        "past_events": [{"date": e.get("date"), "text": e.get("text", "")}
-                        for e in rec.get("past_events") or [] if isinstance(e, dict)],
-    }), 6)
+def _stored_fkey(k: str):
+    """A file key as stored: the bytes of a lower-case hex digest (half the size), any other text as it is."""
+    if len(k) == 64:
+        try:
+            b = bytes.fromhex(k)
+        except ValueError:
+            return k
+        if b.hex() == k:
+            return b
+    return k
 
 
-def _keys(rec: dict):
+def _timeline_rows(rec: dict, record_entries) -> list[tuple] | None:
+    """(date, rank, id, position, JSON line) for each timeline entry of the record, or None when the
+    record is too odd for the stored lines and an SQL range to mean what query.timeline means."""
+    topics = rec.get("topics")
+    if topics and not isinstance(topics, list):
+        return None  # `topic in topics` would test a string's substrings or a mapping's keys
+    parties = rec.get("parties")
+    if any(not isinstance(p, str) for p in parties):
+        return None
+    try:
+        entries = record_entries(rec)
+        if len(entries) > 0xFFFF:
+            return None
+        rows = []
+        for seq, ((date, rank, rid), e) in enumerate(entries):
+            if type(date) is not str or type(rank) is not int or type(rid) is not str:
+                return None  # compared as Python values, not as SQL text
+            rows.append((date, rank, rid, seq, orjson.dumps(e) + b"\n"))
+        return rows
+    except (AttributeError, TypeError, orjson.JSONEncodeError):
+        return None
+
+
+def _pack(ns: list[int]) -> bytes:
+    arr = array(_NS, ns)
+    if sys.byteorder == "big":  # pragma: no cover
+        arr.byteswap()
+    return arr.tobytes()
+
+
+def _unpack(blob: bytes) -> array:
+    arr = array(_NS)
+    arr.frombytes(blob)
+    if sys.byteorder == "big":  # pragma: no cover
+        arr.byteswap()
+    return arr
+
+
+def _split(lines: bytes) -> list[bytes]:
+    """The JSON lines of one `tl.lines` (JSON escapes every newline inside a line)."""
+    return [ln + b"\n" for ln in lines.split(b"\n")[:-1]]
+
+
+def _keys(rec: dict, fold_key):
     """What the index stores about one record: (date, countries, pairs, topics, names)."""
     date = rec.get("date")
     date = date if isinstance(date, str) else None
@@ -165,6 +240,84 @@ def _keys(rec: dict):
     topics = rec.get("topics")
     topics = {t for t in topics if isinstance(t, str)} if isinstance(topics, list) else set()
     return date, codes, pairs, topics, names
+
+
+def _runs(a: str, b: str, entries: list[tuple]) -> Iterator[tuple]:
+    """The `tl` rows for the (key, line) entries of one pair, in key order: runs of up to PART bytes,
+    each keyed by its first line."""
+    start, size = 0, 0
+    for i, (_, line) in enumerate(entries):
+        if size and size + len(line) > PART:
+            yield _run(a, b, entries[start:i])
+            start, size = i, 0
+        size += len(line)
+    if entries:
+        yield _run(a, b, entries[start:])
+
+
+def _run(a: str, b: str, entries: list[tuple]) -> tuple:
+    return (a, b, *entries[0][0], b"".join([ln for _, ln in entries]),
+            _pack([k[3] << 16 | k[4] for k, _ in entries]))
+
+
+_TL_INSERT = "INSERT INTO tl(a, b, date, rank, rid, n, seq, lines, ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _write_timeline(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Store (a, b, date, rank, id, n, position, line) rows, given in key order, as the runs of each pair."""
+    out, pair, entries = [], None, []
+    for a, b, date, rank, rid, n, seq, line in rows:
+        if (a, b) != pair:
+            out.extend(_runs(*pair, entries) if pair else ())
+            pair, entries = (a, b), []
+        entries.append(((date, rank, rid, n, seq), line))
+        if len(entries) >= 4 * BATCH:
+            runs = list(_runs(*pair, entries))
+            out.extend(runs[:-1])  # the last run may grow: keep it open
+            first = runs[-1][2:7]
+            entries = [e for e in entries if e[0] >= first]
+        if len(out) >= BATCH:
+            conn.executemany(_TL_INSERT, out)
+            out.clear()
+    out.extend(_runs(*pair, entries) if pair else ())
+    conn.executemany(_TL_INSERT, out)
+
+
+def _entries_of(lines: bytes, ns: bytes) -> list[tuple]:
+    """The (key, line) entries of a stored run (a line's date, rank and id are read back from the line)."""
+    from relations.query import _kind_rank
+
+    loads = orjson.loads
+    out = []
+    for line, v in zip(_split(lines), _unpack(ns)):
+        e = loads(line)
+        out.append(((e["date"], _kind_rank(e["kind"]), e["record"], v >> 16, v & 0xFFFF), line))
+    return out
+
+
+def _merge_timeline(conn: sqlite3.Connection, tls: list[tuple]) -> None:
+    """Add (a, b, date, rank, id, n, position, line) rows: each line goes into the run with the greatest
+    first key not above its own (or the pair's first run), and that run is stored again, cut anew."""
+    q = conn.execute
+    by_run: dict[tuple, list] = {}
+    for a, b, date, rank, rid, n, seq, line in tls:
+        key = (date, rank, rid, n, seq)
+        row = q(f"SELECT id FROM tl WHERE a = ? AND b = ? AND ({_TL_KEY}) <= (?, ?, ?, ?, ?) ORDER BY a DESC, "
+                "b DESC, date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (a, b, *key)).fetchone()
+        if row is None:  # before every run of the pair: into its first one
+            row = q(f"SELECT id FROM tl WHERE a = ? AND b = ? ORDER BY a, b, {_TL_KEY} LIMIT 1", (a, b)).fetchone()
+        by_run.setdefault((a, b, row[0] if row else None), []).append((key, line))
+    for (a, b, rowid), new in by_run.items():
+        old = []
+        if rowid is not None:
+            lines, ns = q("SELECT lines, ns FROM tl WHERE id = ?", (rowid,)).fetchone()
+            old = _entries_of(lines, ns)
+            q("DELETE FROM tl WHERE id = ?", (rowid,))
+        conn.executemany(_TL_INSERT, _runs(a, b, sorted(old + new, key=_first)))
+
+
+def _first(pair):
+    return pair[0]
 
 
 class Index:
@@ -274,7 +427,7 @@ class Index:
         fd = self.fd
         st = os.fstat(fd)
         self._st = st
-        if meta.get("version") != _format_version():
+        if meta.get("version") != VERSION:
             return "rebuild", st.st_size
         if (meta.get("dev"), meta.get("ino")) != (st.st_dev, st.st_ino):
             return "rebuild", st.st_size
@@ -309,9 +462,11 @@ class Index:
             if fd is None:
                 return False
             try:
+                if not self.path.exists():
+                    self.archive._require_jsonl()  # refused as a scan refuses it, before an index is made
                 conn = self._connect()
                 old = self._meta().get("version")
-                if old is not None and old != _format_version():  # another format: a new file
+                if old is not None and old != VERSION:  # another format: a new file
                     self._reset_file()
                     conn = self._connect()
                 conn.execute("BEGIN")
@@ -346,7 +501,9 @@ class Index:
             if state == "fresh" and not rebuild:
                 conn.execute("COMMIT")
                 return
-            if state == "rebuild" or rebuild:
+            fold, entries = _fold_version(), _entries_version()
+            if state == "rebuild" or rebuild or meta.get("fold") != fold or meta.get("entries") != entries:
+                self.archive._require_jsonl()
                 self._create(conn)
                 start, line_no = 0, 0
             else:
@@ -357,8 +514,8 @@ class Index:
                     if stmt.strip():
                         conn.execute(stmt)
             st = self._st  # as seen before reading: a write during the update shows as growth next time
-            meta = {"version": _format_version(), "dev": st.st_dev, "ino": st.st_ino, "size": st.st_size,
-                    "mtime": st.st_mtime_ns, "covered": covered, "lines": lines,
+            meta = {"version": VERSION, "fold": fold, "entries": entries, "dev": st.st_dev, "ino": st.st_ino,
+                    "size": st.st_size, "mtime": st.st_mtime_ns, "covered": covered, "lines": lines,
                     "fingerprint": _fingerprint(self.fd, covered)}
             conn.executemany("INSERT OR REPLACE INTO meta(k, v) VALUES (?, ?)", meta.items())
             conn.execute("COMMIT")
@@ -395,20 +552,32 @@ class Index:
 
     def _index_lines(self, conn, start: int, line_no: int, size: int, bulk: bool) -> tuple[int, int]:
         """Index the complete lines in [start, size); return (bytes covered, lines covered)."""
+        from relations.query import record_entries
+        from relations.text import fold_key
+
         if bulk:
             # name_key is created after the bulk load; look names up in memory meanwhile
             conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key)")
-        recs, countries, pairs, topics, actors, bads = [], [], [], [], [], []
+            # timeline lines arrive in archive order: collected apart, then written once in key order
+            conn.execute("DROP TABLE IF EXISTS temp.tlstage")
+            conn.execute("CREATE TEMP TABLE tlstage(a, b, date, rank, rid, n, seq, line)")
+        recs, countries, pairs, tls, odds, topics, actors, bads = [], [], [], [], [], [], [], []
 
         def flush():
             conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              recs)
             conn.executemany("INSERT OR IGNORE INTO country(code, n) VALUES (?, ?)", countries)
-            conn.executemany("INSERT OR IGNORE INTO pair(a, b, n, tl) VALUES (?, ?, ?, ?)", pairs)
+            conn.executemany("INSERT OR IGNORE INTO pair(a, b, n) VALUES (?, ?, ?)", pairs)
+            if bulk:
+                conn.executemany("INSERT INTO temp.tlstage(a, b, date, rank, rid, n, seq, line) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tls)
+            else:
+                _merge_timeline(conn, tls)
+            conn.executemany("INSERT OR IGNORE INTO tlodd(a, b, n) VALUES (?, ?, ?)", odds)
             conn.executemany("INSERT OR IGNORE INTO topic(topic, n) VALUES (?, ?)", topics)
             conn.executemany("INSERT OR IGNORE INTO actor(nid, n) VALUES (?, ?)", actors)
             conn.executemany("INSERT OR REPLACE INTO bad(n, what) VALUES (?, ?)", bads)
-            for lst in (recs, countries, pairs, topics, actors, bads):
+            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads):
                 lst.clear()
 
         offset = start
@@ -431,23 +600,29 @@ class Index:
                 if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
                     bads.append((n, "not a record"))
                     continue
-                date, codes, prs, tps, names = _keys(rec)
+                date, codes, prs, tps, names = _keys(rec, fold_key)
                 recs.append((n, rec["id"], date, date or "", off, len(line), bytes.fromhex(content_key(rec)),
-                             file_key(rec)))
+                             _stored_fkey(file_key(rec))))
                 countries.extend((c, n) for c in codes)
+                pairs.extend((a, b, n) for a, b in prs)
                 if len(prs) > 1:
-                    try:
-                        part = _timeline_part(rec)
-                    except (TypeError, AttributeError, orjson.JSONEncodeError):
-                        part = None  # an odd record: timeline reads its line instead
-                    pairs.extend((a, b, n, part if a != b else None) for a, b in prs)
-                else:
-                    pairs.extend((a, b, n, None) for a, b in prs)
+                    rows = _timeline_rows(rec, record_entries) if n <= 0xFFFFFFFF else None
+                    for a, b in prs:
+                        if a == b:
+                            continue
+                        if rows is None:
+                            odds.append((a, b, n))
+                        else:
+                            tls.extend((a, b, d, rank, rid, n, seq, ln) for d, rank, rid, seq, ln in rows)
                 topics.extend((t, n) for t in tps)
                 actors.extend((self._name_id(conn, k), n) for k in set(names))
                 if len(recs) >= BATCH:
                     flush()
         flush()
+        if bulk:
+            _write_timeline(conn, conn.execute(f"SELECT a, b, {_TL_ORDER}, line FROM temp.tlstage "
+                                               f"ORDER BY a, b, {_TL_ORDER}"))
+            conn.execute("DROP TABLE temp.tlstage")
         return offset, line_no
 
     # reading ------------------------------------------------------------
@@ -509,6 +684,10 @@ class Index:
         if topic:
             filters.append(("topic", "SELECT n FROM topic WHERE topic = ?", [topic]))
         if actor:
+            from relations.text import fold_key
+
+            if self._meta().get("fold") != _fold_version():
+                raise Stale("names folded otherwise")
             needle = fold_key(actor)
             filters.append(("actor", "SELECT a.n FROM name m JOIN actor a ON a.nid = m.nid "
                                      "WHERE (m.kind = 0 AND instr(m.key, ?) > 0) OR (m.kind = 1 AND m.key = ?)",
@@ -553,40 +732,81 @@ class Index:
             params.append(topic)
         return self._read(self.conn.execute(sql + " ORDER BY p.n", params))
 
-    def pair_timeline_records(self, a: str, b: str) -> Iterator[dict]:
-        """Like pair_records, with only the fields query.timeline reads, from the index itself."""
+    def timeline_lines(self, a: str, b: str, since=None, until=None, topic=None) -> list[bytes]:
+        """query.timeline's entries as the JSON lines `timeline` prints, in pieces of whole lines: one range
+        of the stored lines, or, for a pair with an odd record (or a country with itself), query.timeline
+        over its records."""
         x, y = sorted((a, b))
-        if x == y:
-            yield from self.pair_records(a, b)
-            return
-        rows = self.conn.execute("SELECT p.n, p.tl FROM pair p WHERE p.a = ? AND p.b = ? ORDER BY p.n", (x, y))
-        loads, decompress = orjson.loads, zlib.decompress
-        pending = []
-        for n, tl in rows:
-            if tl is None:
-                pending.append(n)
+        q = self.conn.execute
+        if self._meta().get("entries") != _entries_version():
+            raise Stale("timeline entries made otherwise")
+        if x != y and q("SELECT 1 FROM tlodd WHERE a = ? AND b = ? LIMIT 1", (x, y)).fetchone() is None:
+            return self._stored_timeline(x, y, since, until, topic)
+        from relations import query
+
+        dumps = orjson.dumps
+        return [dumps(e) + b"\n" for e in query.timeline(self.pair_records(a, b), a, b, since=since,
+                                                          until=until, topic=topic)]
+
+    def _stored_timeline(self, x: str, y: str, since, until, topic) -> list[bytes]:
+        q = self.conn.execute
+        q("PRAGMA mmap_size=2147418112")  # the pair's runs are read in place, not copied page by page
+        whole = not (since or until or topic)
+        sql, params = f"SELECT lines{'' if whole else ', ns'} FROM tl WHERE a = ? AND b = ?", [x, y]
+        if since:  # from the run holding the first line dated `since` or later
+            first = q(f"SELECT {_TL_KEY} FROM tl WHERE a = ? AND b = ? AND date < ? ORDER BY a DESC, b DESC, "
+                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, since)).fetchone()
+            if first is not None:
+                sql += f" AND ({_TL_KEY}) >= (?, ?, ?, ?, ?)"
+                params.extend(first)
+            else:
+                sql += " AND date >= ?"
+                params.append(since)
+        if until:
+            end = _successor(until)
+            sql += " AND date < ?"
+            params.append(end)
+        rows = q(f"{sql} ORDER BY a, b, {_TL_KEY}", params).fetchall()
+        if whole:
+            return [lines for lines, in rows]
+        having = None
+        if topic:
+            having = {n for n, in q("SELECT t.n FROM pair p JOIN topic t ON t.topic = ? AND t.n = p.n "
+                                    "WHERE p.a = ? AND p.b = ?", (topic, x, y))}
+        out = []
+        loads = orjson.loads
+        for i, (lines, ns) in enumerate(rows):
+            edge = (since and i == 0) or (until and i == len(rows) - 1)
+            if not edge and having is None:
+                out.append(lines)
                 continue
-            if pending:
-                yield from self._lines(pending)
-                pending = []
-            rec = loads(decompress(tl))
-            rec["parties"] = [x, y]
-            yield rec
-        if pending:
-            yield from self._lines(pending)
+            for line, v in zip(_split(lines), _unpack(ns)):
+                if having is not None and v >> 16 not in having:
+                    continue
+                if edge:  # in_range on strings: value[:len(since)] >= since, value[:len(until)] <= until
+                    d = loads(line)["date"]
+                    if (since and d < since) or (until and d >= end):
+                        continue
+                out.append(line)
+        return out
 
-    def _lines(self, ns: list[int]) -> Iterator[dict]:
-        q = f"SELECT n, off, len, id FROM rec WHERE n IN ({','.join('?' * len(ns))}) ORDER BY n"
-        return self._read(list(self.conn.execute(q, ns)))
+    def find(self, p: str) -> dict:
+        """query.find_record(records, p) by the id index: the first record with id p, else the one whose id
+        starts with p (p stripped and not empty)."""
+        q = self.conn.execute
+        rows = q("SELECT n, off, len, id FROM rec WHERE id = ? ORDER BY n LIMIT 1", (p,)).fetchall()
+        if not rows:
+            rows = q("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT 9",
+                     (p, _successor(p))).fetchall()
+        recs = list(self._read(rows))
+        if len(recs) == 1:
+            return recs[0]
+        from relations.errors import QueryError
 
-    def prefix_records(self, prefix: str) -> Iterator[dict]:
-        """Records whose id is `prefix` exactly (first) or starts with it, in archive order (at most 9)."""
-        exact = list(self.conn.execute("SELECT n, off, len, id FROM rec WHERE id = ? ORDER BY n LIMIT 1", (prefix,)))
-        if exact:
-            return self._read(exact)
-        rows = self.conn.execute("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT 9",
-                                 (prefix, _successor(prefix)))
-        return self._read(list(rows))
+        if not recs:
+            raise QueryError(f"no record with id '{p}' (see `relations list`)")
+        names = ", ".join(r["id"] for r in recs[:8]) + (" …" if len(recs) > 8 else "")
+        raise QueryError(f"id prefix '{p}' is ambiguous: {names}")
 
 
 def _successor(s: str) -> str:
@@ -654,34 +874,47 @@ def list_records(archive: Archive, warn: Warn = _noop, *, since=None, until=None
                                                         actor=actor or None, limit=limit), scan)
 
 
+def _timeline_lines(archive: Archive, a: str, b: str, warn: Warn, since, until, topic) -> list[bytes]:
+    def scan():
+        from relations import query
+
+        dumps = orjson.dumps
+        return iter([[dumps(e) + b"\n" for e in query.timeline(archive.records(warn), a, b, since=since,
+                                                                until=until, topic=topic)]])
+
+    return list(_answer(archive, warn, lambda ix: iter([ix.timeline_lines(a, b, since, until, topic)]), scan))[0]
+
+
 def timeline(archive: Archive, a: str, b: str, warn: Warn = _noop, *, since=None, until=None,
              topic=None) -> list[dict]:
-    """query.timeline over the archive, reading only the records of the pair."""
-    from relations import query
+    """query.timeline over the archive, from the lines the index keeps for the pair."""
+    loads = orjson.loads
+    return [loads(ln) for piece in _timeline_lines(archive, a, b, warn, since, until, topic) for ln in _split(piece)]
 
-    def fn(ix):
-        return query.timeline(ix.pair_timeline_records(a, b), a, b, since=since, until=until, topic=topic)
 
-    def scan():
-        return query.timeline(archive.records(warn), a, b, since=since, until=until, topic=topic)
-
-    return list(_answer(archive, warn, lambda ix: iter(fn(ix)), lambda: iter(scan())))
+def timeline_jsonl(archive: Archive, a: str, b: str, warn: Warn = _noop, *, since=None, until=None,
+                   topic=None) -> list[bytes]:
+    """What `timeline --format jsonl` prints (timeline()'s entries by orjson, one a line), ready-made:
+    pieces of whole lines, to be written one after the other."""
+    return _timeline_lines(archive, a, b, warn, since, until, topic)
 
 
 def find_record(archive: Archive, prefix: str, warn: Warn = _noop) -> dict:
     """query.find_record over the archive, reading only the lines whose id starts with the prefix."""
-    from relations import query
-
     p = prefix.strip()
     try:
         usable = bool(p) and bool(p.encode("utf-8")) and bool(_successor(p))
     except (UnicodeEncodeError, ValueError, OverflowError):
         usable = False
+
+    def scan():
+        from relations import query
+
+        return iter([query.find_record(archive.records(warn), prefix)])
+
     if not usable:
-        return query.find_record(archive.records(warn), prefix)
-    found = list(_answer(archive, warn, lambda ix: iter([query.find_record(ix.prefix_records(p), p)]),
-                         lambda: iter([query.find_record(archive.records(warn), prefix)])))
-    return found[0]
+        return next(scan())
+    return list(_answer(archive, warn, lambda ix: iter([ix.find(p)]), scan))[0]
 
 
 class _Keys:
@@ -715,7 +948,8 @@ class Seen:
             self.ids = _Keys(lambda k: q("SELECT 1 FROM rec WHERE id = ? LIMIT 1", (k,)).fetchone() is not None)
             self.contents = _Keys(lambda k: _hexkey(k) is not None and q(
                 "SELECT 1 FROM rec WHERE ckey = ? LIMIT 1", (_hexkey(k),)).fetchone() is not None)
-            self.files = _Keys(lambda k: q("SELECT 1 FROM rec WHERE fkey = ? LIMIT 1", (k,)).fetchone() is not None)
+            self.files = _Keys(lambda k: isinstance(k, str) and q(
+                "SELECT 1 FROM rec WHERE fkey = ? LIMIT 1", (_stored_fkey(k),)).fetchone() is not None)
         except (Unusable, Stale, sqlite3.DatabaseError):
             self.ix.close()
             self.ix = None
@@ -724,6 +958,9 @@ class Seen:
                 self.ids.add(rec["id"])
                 self.contents.add(content_key(rec))
                 self.files.add(file_key(rec))
+        except BaseException:  # refused (not JSON Lines, a folder): nothing is left open
+            self.ix.close()
+            raise
 
     def __enter__(self):
         return self

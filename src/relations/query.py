@@ -1,7 +1,8 @@
 """Questions over the archive: filters for `list`, the pair history for `timeline`.
 
 These pure functions over record iterables are the reference meaning of every
-question; `relations.index` only chooses which records to feed them.
+question; `relations.index` only chooses which records to feed them, or, for
+`timeline`, keeps what `record_entries` makes of each record, in this order.
 Dictionaries are imported lazily: a `list` by date needs none.
 """
 
@@ -114,35 +115,42 @@ def _kind_rank(kind: str) -> int:
     return 2 if kind == "referenced" else (1 if kind.startswith("signed") else 0)
 
 
+def record_entries(r: dict, keep=None) -> list[tuple[tuple, dict]]:
+    """The dated happenings one record states, each with its sort key (date, rank, id): what `timeline`
+    shows of it, with only the dates `keep` accepts (all without it: what the index stores)."""
+    ev = r.get("event") or {}
+    when = ev.get("date") or r.get("date")
+    place = ev.get("place")
+    rid = r["id"]
+    dated = bool(when) and (keep is None or keep(when))
+    out = []
+    if dated:
+        kind = ev.get("type") or "other"
+        out.append(((when, _kind_rank(kind), rid), {"date": when, "kind": kind, "what": r.get("title") or "",
+                                                     "place": place, "record": rid, "referenced": False}))
+    for ag in r.get("agreements") or []:
+        if dated and ag.get("status") == "signed":
+            out.append(((when, 1, rid), {"date": when, "kind": f"signed {ag.get('kind')}", "what": ag.get("text", ""),
+                                         "place": place, "record": rid, "referenced": False}))
+    for pe in r.get("past_events") or []:
+        d = pe.get("date")
+        if d and (keep is None or keep(d)):
+            out.append(((d, 2, rid), {"date": d, "kind": "referenced", "what": pe.get("text", ""),
+                                      "place": None, "record": rid, "referenced": True}))
+    return out
+
+
 def timeline(records: Iterable[dict], a: str, b: str, *, since=None, until=None, topic=None) -> list[dict]:
-    """Every dated happening between two countries, oldest first."""
+    """Every dated happening between two countries, oldest first (ties in the order the records come)."""
     keyed = []
-    add = keyed.append
-    ranged = since is not None or until is not None
+    keep = (lambda d: in_range(d, since, until)) if since is not None or until is not None else None
     for r in records:
         parties = set(r.get("parties") or [])
         if not (a in parties and b in parties):
             continue
         if topic and topic not in (r.get("topics") or []):
             continue
-        ev = r.get("event") or {}
-        when = ev.get("date") or r.get("date")
-        place = ev.get("place")
-        rid = r["id"]
-        dated = bool(when) and (not ranged or in_range(when, since, until))
-        if dated:
-            kind = ev.get("type") or "other"
-            add(((when, _kind_rank(kind), rid), {"date": when, "kind": kind, "what": r.get("title") or "",
-                                                   "place": place, "record": rid, "referenced": False}))
-        for ag in r.get("agreements") or []:
-            if dated and ag.get("status") == "signed":
-                add(((when, 1, rid), {"date": when, "kind": f"signed {ag.get('kind')}", "what": ag.get("text", ""),
-                                      "place": place, "record": rid, "referenced": False}))
-        for pe in r.get("past_events") or []:
-            d = pe.get("date")
-            if d and (not ranged or in_range(d, since, until)):
-                add(((d, 2, rid), {"date": d, "kind": "referenced", "what": pe.get("text", ""),
-                                   "place": None, "record": rid, "referenced": True}))
+        keyed.extend(record_entries(r, keep))
     keyed.sort(key=_first)
     return [e for _, e in keyed]
 
