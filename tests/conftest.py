@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,14 @@ CORPUS = SHARED / "corpus"
 
 needs_corpus = pytest.mark.skipif(not (CORPUS / "dev").is_dir(),
                                   reason="../shared/corpus is not beside this checkout (it is in CI)")
+
+
+def pytest_configure(config):
+    # the dictionaries' cache of this run (and of the commands it starts) stays out of the user's own
+    cache = tempfile.mkdtemp(prefix="relations-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = cache
+    os.environ.pop("RELATIONS_NO_CACHE", None)
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
 def pytest_addoption(parser):

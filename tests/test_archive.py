@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import orjson
@@ -96,7 +97,7 @@ def test_append_is_one_whole_line_write_then_fsync_before_success(run, archive_p
     monkeypatch.setattr(archive_mod.os, "write", spy_write)
     monkeypatch.setattr(archive_mod.os, "fsync", spy_fsync)
     monkeypatch.setattr(archive_mod.os, "replace", no_replace)
-    monkeypatch.setattr(archive_mod.tempfile, "mkstemp", no_replace)
+    monkeypatch.setattr(tempfile, "mkstemp", no_replace)
     monkeypatch.setattr(click, "echo", spy_echo)
     res = run("ingest", str(src))
     assert res.exit_code == 0, res.output

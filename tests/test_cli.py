@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import relations
 from relations.cli import main
 from conftest import SEEDS
 
@@ -178,3 +183,78 @@ def test_archive_env_variable(tmp_path, monkeypatch):
     res = CliRunner().invoke(main, ["ingest", str(SEEDS / SEED_B)])
     assert res.exit_code == 0
     assert target.exists() and len(target.read_text().splitlines()) == 1
+
+
+# what a short command imports --------------------------------------------------------------------------------------
+
+def python(code: str, *args: str, env: dict | None = None) -> list[str]:
+    """The lines a fresh interpreter prints running `code` (with `args` as its command line)."""
+    e = {**os.environ, **(env or {})}
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=e, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()
+
+
+RUN = """
+import sys
+from relations.__main__ import main
+sys.argv = ["relations", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("loaded:", *[m for m in (%s) if m in sys.modules])
+"""
+
+
+def loaded(modules: tuple[str, ...], *args: str, env: dict | None = None) -> tuple[list[str], set[str]]:
+    lines = python(RUN % ", ".join(repr(m) for m in modules), *args, env=env)
+    return lines[:-1], set(lines[-1].split()[1:])
+
+
+HEAVY = ("rich", "orjson", "yaml", "pycountry", "sqlite3", "tempfile", "concurrent.futures", "multiprocessing",
+         "ahocorasick", "csv", "relations.parser", "relations.archive")
+
+
+def test_version_answers_before_the_command_line_is_loaded():
+    out, mods = loaded(HEAVY + ("click", "relations.cli"), "--version")
+    assert out == CliRunner().invoke(main, ["--version"]).output.splitlines()
+    assert mods == set()
+    got = subprocess.run([sys.executable, "-m", "relations", "--version"], capture_output=True, text=True)
+    assert got.returncode == 0 and got.stdout == CliRunner().invoke(main, ["--version"]).output
+
+
+def _click_help(width: int) -> list[str]:
+    return CliRunner().invoke(main, ["--help"], prog_name="relations", terminal_width=width).output.splitlines()
+
+
+def test_shipped_help_is_clicks_own_output():
+    shipped = Path(relations.__file__).parent / "data" / "help.txt"
+    assert shipped.read_text(encoding="utf-8").splitlines() == _click_help(78), "run scripts/update_help.py"
+
+
+def test_help_answers_before_the_command_line_is_loaded():
+    out, mods = loaded(HEAVY + ("click", "relations.cli"), "--help", env={"COLUMNS": "120"})
+    assert out == _click_help(78)
+    for cmd in ("ingest", "list", "show", "timeline", "eval", "check", "reparse", "delete"):
+        assert any(line.split()[:1] == [cmd] for line in out), cmd
+    assert mods == set()
+
+
+def test_help_on_a_narrow_terminal_is_wrapped_by_click():
+    out, mods = loaded(HEAVY + ("click",), "-h", env={"COLUMNS": "60"})
+    assert out == _click_help(58)
+    assert mods == {"click"}
+
+
+def test_one_article_is_ingested_without_a_pool_or_the_yaml_reader(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    archive = tmp_path / "a.jsonl"
+    watch = ("concurrent.futures", "multiprocessing", "rich", "yaml", "pycountry", "tempfile")
+    out, mods = loaded(watch, "--archive", str(archive), "ingest", str(SEEDS / SEED_A), env=env)
+    assert out == ["1 added, 0 already present, 0 failed"]
+    assert {"yaml", "pycountry"} <= mods  # the first run reads the dictionaries and caches them
+    assert not mods & {"concurrent.futures", "multiprocessing", "rich"}
+    out, mods = loaded(watch, "--archive", str(archive), "ingest", "--jobs", "2", str(SEEDS / SEED_B), env=env)
+    assert out == ["1 added, 0 already present, 0 failed"]
+    assert mods == set()

@@ -123,3 +123,19 @@ def test_readers_never_see_a_half_line_while_a_writer_appends(archive_path, tmp_
     # a reader may meet a line still being written; it ignores it, it never parses half of it
     assert [w for w in warnings if "incomplete last line ignored" not in w] == []
     assert len(list(arch.records())) == 1500
+
+
+def test_processes_building_the_dictionary_cache_at_once_all_succeed(tmp_path):
+    cache = tmp_path / "cache"
+    code = "from relations import knowledge; print(knowledge.load().country_code('vietnam'))"
+    e = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    e.pop("RELATIONS_NO_CACHE", None)
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=e) for _ in range(4)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert out.strip() == "VNM"
+    files = sorted(x.name for x in (cache / "relations").iterdir())
+    assert files == ["knowledge.json"]  # one whole file, no temporary left behind
+    assert json.loads((cache / "relations" / "knowledge.json").read_bytes())["key"]

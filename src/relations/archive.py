@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Callable, Iterable, Iterator
 import orjson
 
 from relations.errors import ArchiveError
-from relations.record import validate
 
 Warn = Callable[[str], None]
 
@@ -113,6 +111,8 @@ class Archive:
 
     def check(self) -> list[str]:
         """Every problem in the archive, as `archive.jsonl:LINE: reason`."""
+        from relations.record import validate
+
         problems, seen = [], {}
         reason = self.not_jsonl()
         if reason:
@@ -271,6 +271,8 @@ class Archive:
         were. Hold `writing()` around it. A crash at any moment leaves the old archive
         or the new one, whole; a temporary file it leaves behind is removed by the next writer.
         """
+        import tempfile
+
         self._check_folder()
         try:
             fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)

@@ -79,11 +79,7 @@ def ingest(ctx, paths, default_date, jobs, wait):
     """Parse article files (or folders of *.txt, recursively) into the archive."""
     from datetime import date
 
-    from relations.console import make_console
     from relations.ingest import count_files, ingest as run
-    from rich.markup import escape
-
-    from relations.output import visible
     from relations.query import check_date
 
     if default_date:
@@ -94,19 +90,28 @@ def ingest(ctx, paths, default_date, jobs, wait):
             raise QueryError("--date needs a full day: YYYY-MM-DD")
     kb_dirs = ctx.obj["dictionaries"]
     _kb(ctx)  # a malformed dictionary fails here, once, before any file
-    err = make_console(stderr=True)
     total = count_files(list(paths)) if sys.stderr.isatty() else 0  # the progress bar only needs it
-    failures = []
+    consoles = []  # the error console, made when first needed: most runs print nothing through it
+
+    def err():
+        if not consoles:
+            from relations.console import make_console
+
+            consoles.append(make_console(stderr=True))
+        return consoles[0]
 
     def report(out):
         if out.error:
-            failures.append(out.error)
-            err.print(f"[red]failed[/red] {escape(visible(out.error))}", markup=True, highlight=False)
+            from rich.markup import escape
+
+            from relations.output import visible
+
+            err().print(f"[red]failed[/red] {escape(visible(out.error))}", markup=True, highlight=False)
 
     if total >= 20 and sys.stderr.isatty():
         from rich.progress import Progress
 
-        with Progress(console=err, transient=True) as prog:
+        with Progress(console=err(), transient=True) as prog:
             task = prog.add_task("parsing", total=total)
 
             def progress(out):
@@ -205,8 +210,13 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
     topic = query.resolve_topic(topic, kb)
     from relations import index
 
-    entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
     fmt = _fmt(fmt)
+    if fmt == "jsonl":  # the index keeps these lines ready to print
+        from relations.output import write_serialised
+
+        write_serialised(index.timeline_jsonl(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic))
+        return
+    entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
     rows = [] if fmt in ("json", "jsonl") else [  # the machine formats carry the entries themselves
         {**e, "what": e["what"], "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"

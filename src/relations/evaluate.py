@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from relations.errors import InputError, RelationsError
 from relations.knowledge import Knowledge
 from relations.parser import parse
@@ -185,6 +183,8 @@ def gold_files(dirs: list[str]) -> list[Path]:
 
 
 def evaluate(dirs: list[str], kb: Knowledge) -> list[FileScore]:
+    import yaml
+
     scores = []
     for g in gold_files(dirs):
         try:

@@ -6,7 +6,6 @@ taken in file order, so the archive is the same whatever the number of jobs.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
@@ -70,6 +69,8 @@ def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
         if err is not None:
             yield Outcome(p, None, str(err))
     if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # imported only when there is a pool to start
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             yield from pool.map(_star, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8) or 1)))
     else:

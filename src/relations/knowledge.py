@@ -5,6 +5,11 @@ in data: `data/*.yaml` inside the package, plus any user files layered on top
 (`--dictionaries DIR` or the RELATIONS_DICTIONARIES variable). Adding a country
 alias or a topic keyword is a YAML edit. A loaded `Knowledge` is immutable and
 is passed to the parser explicitly, so parsing has no hidden state.
+
+Reading the YAML and pycountry's tables costs more than a short command's whole
+parse, so the merged data is kept as plain JSON in the user's cache folder,
+keyed by a fingerprint of every input. The cache is derived: deleting it, or
+setting RELATIONS_NO_CACHE=1, only costs time.
 """
 
 from __future__ import annotations
@@ -12,20 +17,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import ahocorasick
-import yaml
 
 from relations.errors import DictionaryError
 from relations.text import fold, is_word_boundary
 
-# libyaml's loader when PyYAML was built with it: the same data, about 8 times faster to read.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 FILES = ("countries", "organizations", "names", "topics", "agreements", "events", "places")
+DATA_DIR = Path(__file__).with_name("data")
+NO_CACHE_ENV = "RELATIONS_NO_CACHE"   # set to 1: always read the YAML files
+CACHE_FORMAT = 1                      # raise when the cached payload changes shape
 
 
 class Matcher:
@@ -75,11 +78,28 @@ class CountryName:
 class Knowledge:
     data: dict[str, Any]
     country_names: dict[str, str] = field(default_factory=dict)
-    country_matcher: Matcher | None = None
+    country_forms: list[tuple[str, Any]] = field(default_factory=list, repr=False)  # what the matcher finds
     exact_countries: dict[str, str] = field(default_factory=dict)
     lookup: dict[str, str] = field(default_factory=dict)
-    exact_pattern: Any = None
     cache: dict[str, Any] = field(default_factory=dict)  # derived, immutable views built on first use
+
+    # Built on first use: resolving a user's country word (timeline, list --country) needs neither.
+    @property
+    def country_matcher(self) -> Matcher:
+        m = self.cache.get("country_matcher")
+        if m is None:
+            m = self.cache["country_matcher"] = Matcher(self.country_forms)
+        return m
+
+    @property
+    def exact_pattern(self) -> Any:
+        if "exact_pattern" not in self.cache:
+            import re
+
+            forms = sorted(self.exact_countries, key=len, reverse=True)
+            self.cache["exact_pattern"] = re.compile(
+                r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])") if forms else None
+        return self.cache["exact_pattern"]
 
     def section(self, file: str, key: str, default: Any = None) -> Any:
         return self.data.get(file, {}).get(key, default)
@@ -98,13 +118,24 @@ class Knowledge:
         return self.country_names.get(code, code)
 
 
-def _read_yaml(text: str, where: str) -> dict:
+def _yaml(text: str, loader: type) -> Any:
+    """One YAML document, read with a safe loader (the call `yaml.safe_load` makes, with a choice of loader)."""
+    reader = loader(text)
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        return reader.get_single_data()
+    finally:
+        reader.dispose()
+
+
+def _read_yaml(text: str, where: str) -> dict:
+    import yaml
+
+    try:  # libyaml's loader when PyYAML was built with it: the same data, about 8 times faster to read
+        data = _yaml(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as first:
         exc = first
         try:  # the pure-Python loader words its errors as users have always seen them
-            yaml.load(text, Loader=yaml.SafeLoader)
+            _yaml(text, yaml.SafeLoader)
         except yaml.YAMLError as again:
             exc = again
         mark = getattr(exc, "problem_mark", None)
@@ -122,6 +153,8 @@ def _merge(base: dict, extra: dict, where: str, keys: tuple = ()) -> None:
     """Layer a user file on the shipped data; a wrong shape is an error naming the file, line and key."""
 
     def fail(path: tuple, what: str) -> None:
+        import yaml
+
         line = ""
         try:  # find the line of the key in the user's file (only on this error path)
             node = yaml.compose(Path(where).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
@@ -182,11 +215,34 @@ def load(extra_dirs: Iterable[str | os.PathLike] | None = None) -> Knowledge:
 
 @lru_cache(maxsize=8)
 def _load_cached(dirs: tuple[str, ...]) -> Knowledge:
+    path = cache_path(dirs)
+    key = _fingerprint(dirs) if path else None
+    if key:
+        kb = _from_cache(path, key)
+        if kb is not None:
+            return kb
+    data, table = _read_sources(dirs)
+    kb = _build(data, table)
+    if key:
+        _write_cache(path, key, data, table)
+    return kb
+
+
+def _read_text(path: Path, where: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DictionaryError(f"{where}: not UTF-8 text") from None
+    except OSError as exc:
+        raise DictionaryError(f"{where}: cannot read ({exc.strerror})") from None
+
+
+def _read_sources(dirs: tuple[str, ...]) -> tuple[dict, list[list]]:
+    """The merged, validated dictionaries and pycountry's country table: everything `_build` needs."""
     data: dict[str, dict] = {}
-    pkg = resources.files("relations") / "data"
     for name in FILES:
-        res = pkg / f"{name}.yaml"
-        data[name] = _read_yaml(res.read_text(encoding="utf-8"), f"{name}.yaml") if res.is_file() else {}
+        f = DATA_DIR / f"{name}.yaml"
+        data[name] = _read_yaml(_read_text(f, f.name), f.name) if f.is_file() else {}
     for d in dirs:
         path = Path(d)
         if not path.is_dir():
@@ -194,9 +250,130 @@ def _load_cached(dirs: tuple[str, ...]) -> Knowledge:
         for f in sorted(path.glob("*.yaml")):
             if f.stem not in FILES:
                 raise DictionaryError(f"{f}: unknown dictionary name (expected one of {', '.join(FILES)})")
-            _merge(data[f.stem], _read_yaml(f.read_text(encoding="utf-8"), str(f)), str(f))
+            _merge(data[f.stem], _read_yaml(_read_text(f, str(f)), str(f)), str(f))
     _validate(data)
-    return _build(data)
+    return data, _country_table()
+
+
+def _country_table() -> list[list]:
+    """[alpha-3, name, common name, official name] for every ISO 3166-1 country, in pycountry's order."""
+    import pycountry
+
+    return [[c.alpha_3, c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)]
+            for c in pycountry.countries]
+
+
+# the derived cache ----------------------------------------------------------
+
+def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
+    """Where the loaded knowledge for these user folders is kept, or None when caching is off."""
+    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError:  # no home folder to be found
+        return None
+    name = "knowledge.json"
+    if dirs:  # one file per set of user folders, so switching between them does not rebuild each time
+        tag = _digest()
+        tag.update("\0".join(os.path.abspath(d) for d in dirs).encode("utf-8", "surrogateescape"))
+        name = f"knowledge-{tag.hexdigest()[:16]}.json"
+    return root / "relations" / name
+
+
+def _digest():
+    try:  # built in, where hashlib would first load OpenSSL for a few milliseconds
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover
+        from hashlib import blake2b
+    return blake2b(digest_size=32)
+
+
+def _fingerprint(dirs: tuple[str, ...]) -> str | None:
+    """A digest of every input of a load: this module, each YAML file's name and bytes, pycountry's files.
+
+    None when an input is missing or odd, so that the load runs in full and reports it.
+    """
+    from importlib.machinery import PathFinder
+
+    from relations import __version__
+
+    h = _digest()
+
+    def add(*parts: Any) -> None:
+        for p in parts:
+            h.update(p if isinstance(p, bytes) else str(p).encode("utf-8", "surrogateescape"))
+            h.update(b"\0")
+
+    try:
+        add(CACHE_FORMAT, __version__, Path(__file__).read_bytes())
+        for name in FILES:
+            f = DATA_DIR / f"{name}.yaml"
+            add(name, f.read_bytes() if f.is_file() else b"")
+        for i, d in enumerate(dirs):
+            path = Path(d)
+            if not path.is_dir():
+                return None
+            for f in sorted(path.glob("*.yaml")):
+                if f.stem not in FILES:
+                    return None
+                add(i, f.name, f.read_bytes())
+        spec = PathFinder.find_spec("pycountry")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        pkg = Path(list(spec.submodule_search_locations)[0])
+        for f in (pkg / "__init__.py", pkg / "databases" / "iso3166-1.json"):
+            st = f.stat()
+            add(f, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _from_cache(path: Path, key: str) -> Knowledge | None:
+    """The knowledge kept under this fingerprint, or None when there is none or it cannot be used."""
+    import orjson
+
+    try:
+        got = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    try:
+        if not isinstance(got, dict) or got.get("format") != CACHE_FORMAT or got.get("key") != key:
+            return None
+        data, table = got["data"], got["countries"]
+        if not (isinstance(data, dict) and set(data) == set(FILES) and all(isinstance(v, dict) for v in data.values())
+                and isinstance(table, list) and all(isinstance(r, list) and len(r) == 4 for r in table)):
+            return None
+        _validate(data)
+        return _build(data, table)
+    except Exception:  # a damaged cache only means a full load, which reports any real problem itself
+        return None
+
+
+def _write_cache(path: Path, key: str, data: dict, table: list[list]) -> None:
+    """Keep the loaded data, atomically; only when JSON gives back exactly what was loaded."""
+    import orjson
+
+    payload = {"format": CACHE_FORMAT, "key": key, "data": data, "countries": table}
+    try:
+        blob = orjson.dumps(payload)
+    except (TypeError, orjson.JSONEncodeError):  # e.g. a number used as a key
+        return
+    if orjson.loads(blob) != payload:  # e.g. a YAML date, which JSON would give back as a string
+        return
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
 
 
 def _validate(data: dict) -> None:
@@ -212,18 +389,15 @@ def _validate(data: dict) -> None:
             raise DictionaryError(f"topics.yaml: topics[{i}] needs an 'id'")
 
 
-def _country_forms(data: dict) -> Iterator[tuple[str, str, bool]]:
-    import pycountry
-
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            name = getattr(c, attr, None)
+def _country_forms(data: dict, table: list[list]) -> Iterator[tuple[str, str, bool]]:
+    for code, *official in table:
+        for name in official:
             if not name:
                 continue
             if "," in name:  # "Korea, Republic of" -> "Republic of Korea"
                 head, _, tail = name.partition(",")
                 name = f"{tail.strip()} {head.strip()}"
-            yield c.alpha_3, name, False
+            yield code, name, False
     for code, entry in _country_entries(data):
         for alias in entry.get("aliases") or []:
             yield code, alias, False
@@ -239,20 +413,16 @@ def _country_entries(data: dict) -> Iterator[tuple[str, dict]]:
             yield code, entry
 
 
-def _build(data: dict) -> Knowledge:
-    import re
-
-    import pycountry
-
+def _build(data: dict, table: list[list]) -> Knowledge:
     names = {}
-    for c in pycountry.countries:
-        names[c.alpha_3] = getattr(c, "common_name", None) or c.name
+    for code, name, common, _ in table:
+        names[code] = common or name
     for code, entry in _country_entries(data):
         if code not in names:
             raise DictionaryError(f"countries.yaml: '{code}' is not an ISO 3166-1 alpha-3 code")
         if entry.get("display"):
             names[code] = entry["display"]
-    forms = list(_country_forms(data))
+    forms = list(_country_forms(data, table))
     lookup = {}
     for code, form, _ in forms:
         lookup.setdefault(fold(form), code)
@@ -261,9 +431,6 @@ def _build(data: dict) -> Knowledge:
         for form in entry.get("exact") or []:
             exact[str(form)] = code
     blocked = [(str(p), None) for p in data["countries"].get("not_countries") or []]
-    matcher = Matcher(blocked + [(form, CountryName(code, dem)) for code, form, dem in forms])
-    exact_forms = sorted(exact, key=len, reverse=True)
-    exact_pattern = re.compile(
-        r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in exact_forms) + r")(?![\w])") if exact_forms else None
-    return Knowledge(data=data, country_names=names, country_matcher=matcher,
-                     exact_countries=exact, lookup=lookup, exact_pattern=exact_pattern)
+    return Knowledge(data=data, country_names=names,
+                     country_forms=blocked + [(form, CountryName(code, dem)) for code, form, dem in forms],
+                     exact_countries=exact, lookup=lookup)

@@ -8,13 +8,9 @@ CSV cells that a spreadsheet would run as formulas are neutralised.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sys
 from typing import Any, Iterable, Sequence
-
-import orjson
 
 FORMATS = ("table", "json", "jsonl", "csv")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -39,6 +35,17 @@ def default_format(stream=None) -> str:
     return "table" if getattr(stream, "isatty", lambda: False)() else "jsonl"
 
 
+def write_serialised(pieces: Iterable[bytes], stream=None) -> None:
+    """JSON Lines that are already serialised (the index keeps timeline lines ready), written as they come."""
+    out = stream or sys.stdout
+    if (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8" and hasattr(out, "buffer"):
+        out.flush()
+        for piece in pieces:  # not writelines: click's test runner loses what that writes
+            out.buffer.write(piece)
+    else:
+        out.write(b"".join(pieces).decode())
+
+
 def _cell(v: Any) -> str:
     if isinstance(v, (list, tuple)):
         return ", ".join(str(x) for x in v)
@@ -49,13 +56,20 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str
            console=None, records: Iterable[dict] | None = None) -> str | None:
     """Write rows in the chosen format. Machine formats carry whole records when given."""
     if fmt == "json":
+        import orjson
+
         data = list(records) if records is not None else list(rows)
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif fmt == "jsonl":
+        import orjson
+
         out = sys.stdout
         for r in (records if records is not None else rows):
             out.write(orjson.dumps(r).decode() + "\n")
     elif fmt == "csv":
+        import csv
+        import io
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)

@@ -1,0 +1,24 @@
+"""Render `relations --help` with click into src/relations/data/help.txt.
+
+Run after changing a command's name, docstring or the group's options;
+tests/test_cli.py fails until the file matches click's output again.
+"""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from relations.cli import main
+
+TARGET = Path(__file__).resolve().parent.parent / "src" / "relations" / "data" / "help.txt"
+
+
+def render() -> str:
+    result = CliRunner().invoke(main, ["--help"], prog_name="relations", terminal_width=78)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+if __name__ == "__main__":
+    TARGET.write_text(render(), encoding="utf-8")
+    print(f"wrote {TARGET}")
