@@ -8,13 +8,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from relations.__main__ import HELP_WIDTH
 from relations.cli import main
 
 TARGET = Path(__file__).resolve().parent.parent / "src" / "relations" / "data" / "help.txt"
 
 
 def render() -> str:
-    result = CliRunner().invoke(main, ["--help"], prog_name="relations", terminal_width=78)
+    result = CliRunner().invoke(main, ["--help"], prog_name="relations", terminal_width=HELP_WIDTH - 2)
     assert result.exit_code == 0, result.output
     return result.output
 

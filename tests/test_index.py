@@ -122,9 +122,8 @@ def test_seen_for_ingest(arch):
     from relations import ingest
 
     recs = list(arch.records())
-    for r in recs[:20]:
-        assert index.content_key(r) == ingest._content_key(r)
-        assert index.file_key(r) == ingest._file_key(r)
+    assert ingest._content_key is index.content_key and ingest._file_key is index.file_key  # one definition
+    assert index.content_key(dict(recs[0], text=recs[0]["text"] + " ")) != index.content_key(recs[0])
     for scan in (False, True):
         if scan:
             os.environ[index.NO_INDEX_ENV] = "1"

@@ -226,11 +226,34 @@ def test_yaml_that_json_cannot_keep_is_not_cached(cache_dir, tmp_path, monkeypat
     assert knowledge.load([user]).section("events", "reviewed") == datetime.date(2024, 1, 2)
 
 
-def test_dictionaries_are_read_without_yaml_load():
-    from pathlib import Path
+def test_dictionaries_are_read_only_by_the_safe_loaders(tmp_path, monkeypatch):
+    import yaml
 
-    import relations
+    used = []
 
-    for f in Path(relations.__file__).parent.glob("*.py"):
-        src = f.read_text(encoding="utf-8")
-        assert "yaml.load(" not in src and "unsafe_load" not in src and "yaml.Loader" not in src, f.name
+    def spy(name, cls):
+        class Spy(cls):
+            def __init__(self, *args, **kwargs):
+                used.append(name)
+                super().__init__(*args, **kwargs)
+        return Spy
+
+    for name in ("SafeLoader", "CSafeLoader", "Loader", "CLoader", "FullLoader", "CFullLoader", "UnsafeLoader",
+                 "CUnsafeLoader", "BaseLoader", "CBaseLoader"):
+        if hasattr(yaml, name):
+            monkeypatch.setattr(yaml, name, spy(name, getattr(yaml, name)))
+    monkeypatch.setenv("RELATIONS_NO_CACHE", "1")
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "topics.yaml").write_text("topics: [{id: energy, keywords: [hydropower]}]\n", encoding="utf-8")
+    knowledge._load_cached.cache_clear()
+    try:
+        knowledge.load([user])
+        bad = tmp_path / "bad"
+        bad.mkdir()
+        (bad / "topics.yaml").write_text("topics: [\n", encoding="utf-8")
+        with pytest.raises(DictionaryError):
+            knowledge.load([bad])
+    finally:
+        knowledge._load_cached.cache_clear()
+    assert used and set(used) <= {"SafeLoader", "CSafeLoader"}, used

@@ -217,8 +217,8 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
         write_serialised(index.timeline_jsonl(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic))
         return
     entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
-    rows = [] if fmt in ("json", "jsonl") else [  # the machine formats carry the entries themselves
-        {**e, "what": e["what"], "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
+    rows = [] if fmt == "json" else [  # json carries the entries themselves
+        {**e, "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
     render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries)
 

@@ -22,8 +22,12 @@ many bytes of it are indexed, and a hash of sample blocks of that prefix (its
 first and last 4 KiB and a few in between). Before every answer: the same file
 grown with its indexed prefix unchanged → only the new lines are indexed; any
 other change (a rewrite, a truncation, an edit of the sampled bytes, another
-index format) → the index is rebuilt. Each line read back is checked against
-the id the index expects, so an edit the samples missed causes a rebuild too.
+index format) → the index is rebuilt. Each line `list` and `show` read back
+is checked against the id the index expects, so an edit the samples missed
+causes a rebuild there. `timeline` trusts the samples: relations itself only
+appends or replaces the archive whole, and another program's in-place edit that
+keeps every sampled block (and the size, or else the modification time) goes
+unnoticed until the index is deleted.
 A missing or unreadable index is rebuilt; where none can be written (a
 read-only folder), the answer comes from a full scan, as before. A file that is
 plainly not JSON Lines is refused, as a scan refuses it, and gets no index.
@@ -89,7 +93,9 @@ def _entries_version() -> str:
              "event": {"type": "signing", "date": "2020-01-01", "place": "p"},
              "agreements": [{"status": "signed", "kind": "treaty", "text": "a"}, {"status": "planned", "text": "b"}],
              "past_events": [{"date": "1960-12-02", "text": "c"}, {"date": None, "text": "d"}]}
-    return _blake2b(orjson.dumps(record_entries(probe)), digest_size=8).hexdigest()
+    from relations.output import jsonl_line
+
+    return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest()
 
 
 _SCHEMA = """
@@ -170,7 +176,7 @@ def _stored_fkey(k: str):
     return k
 
 
-def _timeline_rows(rec: dict, record_entries) -> list[tuple] | None:
+def _timeline_rows(rec: dict, record_entries, jsonl_line) -> list[tuple] | None:
     """(date, rank, id, position, JSON line) for each timeline entry of the record, or None when the
     record is too odd for the stored lines and an SQL range to mean what query.timeline means."""
     topics = rec.get("topics")
@@ -187,7 +193,7 @@ def _timeline_rows(rec: dict, record_entries) -> list[tuple] | None:
         for seq, ((date, rank, rid), e) in enumerate(entries):
             if type(date) is not str or type(rank) is not int or type(rid) is not str:
                 return None  # compared as Python values, not as SQL text
-            rows.append((date, rank, rid, seq, orjson.dumps(e) + b"\n"))
+            rows.append((date, rank, rid, seq, jsonl_line(e)))
         return rows
     except (AttributeError, TypeError, orjson.JSONEncodeError):
         return None
@@ -552,6 +558,7 @@ class Index:
 
     def _index_lines(self, conn, start: int, line_no: int, size: int, bulk: bool) -> tuple[int, int]:
         """Index the complete lines in [start, size); return (bytes covered, lines covered)."""
+        from relations.output import jsonl_line
         from relations.query import record_entries
         from relations.text import fold_key
 
@@ -606,7 +613,7 @@ class Index:
                 countries.extend((c, n) for c in codes)
                 pairs.extend((a, b, n) for a, b in prs)
                 if len(prs) > 1:
-                    rows = _timeline_rows(rec, record_entries) if n <= 0xFFFFFFFF else None
+                    rows = _timeline_rows(rec, record_entries, jsonl_line) if n <= 0xFFFFFFFF else None
                     for a, b in prs:
                         if a == b:
                             continue
@@ -662,9 +669,6 @@ class Index:
     def _end(self) -> None:
         if self.conn is not None and self.conn.in_transaction:
             self.conn.execute("COMMIT")
-
-    def has_id(self, rid: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM rec WHERE id = ? LIMIT 1", (rid,)).fetchone() is not None
 
     def select(self, *, since=None, until=None, codes=(), topic=None, actor=None,
                limit: int | None = None) -> Iterator[dict]:
@@ -722,15 +726,11 @@ class Index:
                    + (" WHERE " + " AND ".join(conds) if conds else "") + order + lim)
         return self._read(self.conn.execute(sql, params))
 
-    def pair_records(self, a: str, b: str, topic: str | None = None) -> Iterator[dict]:
-        """Records whose parties include both a and b (and the topic), in archive order."""
+    def pair_records(self, a: str, b: str) -> Iterator[dict]:
+        """Records whose parties include both a and b, in archive order."""
         x, y = sorted((a, b))
         sql = "SELECT r.n, r.off, r.len, r.id FROM pair p JOIN rec r ON r.n = p.n WHERE p.a = ? AND p.b = ?"
-        params = [x, y]
-        if topic:
-            sql += " AND EXISTS (SELECT 1 FROM topic t WHERE t.topic = ? AND t.n = p.n)"
-            params.append(topic)
-        return self._read(self.conn.execute(sql + " ORDER BY p.n", params))
+        return self._read(self.conn.execute(sql + " ORDER BY p.n", [x, y]))
 
     def timeline_lines(self, a: str, b: str, since=None, until=None, topic=None) -> list[bytes]:
         """query.timeline's entries as the JSON lines `timeline` prints, in pieces of whole lines: one range
@@ -743,10 +743,10 @@ class Index:
         if x != y and q("SELECT 1 FROM tlodd WHERE a = ? AND b = ? LIMIT 1", (x, y)).fetchone() is None:
             return self._stored_timeline(x, y, since, until, topic)
         from relations import query
+        from relations.output import jsonl_line
 
-        dumps = orjson.dumps
-        return [dumps(e) + b"\n" for e in query.timeline(self.pair_records(a, b), a, b, since=since,
-                                                          until=until, topic=topic)]
+        return [jsonl_line(e) for e in query.timeline(self.pair_records(a, b), a, b, since=since,
+                                                      until=until, topic=topic)]
 
     def _stored_timeline(self, x: str, y: str, since, until, topic) -> list[bytes]:
         q = self.conn.execute
@@ -877,10 +877,10 @@ def list_records(archive: Archive, warn: Warn = _noop, *, since=None, until=None
 def _timeline_lines(archive: Archive, a: str, b: str, warn: Warn, since, until, topic) -> list[bytes]:
     def scan():
         from relations import query
+        from relations.output import jsonl_line
 
-        dumps = orjson.dumps
-        return iter([[dumps(e) + b"\n" for e in query.timeline(archive.records(warn), a, b, since=since,
-                                                                until=until, topic=topic)]])
+        return iter([[jsonl_line(e) for e in query.timeline(archive.records(warn), a, b, since=since,
+                                                            until=until, topic=topic)]])
 
     return list(_answer(archive, warn, lambda ix: iter([ix.timeline_lines(a, b, since, until, topic)]), scan))[0]
 
@@ -979,11 +979,6 @@ def _hexkey(k) -> bytes | None:
         return bytes.fromhex(k)
     except (TypeError, ValueError):
         return None
-
-
-def known_ids(archive: Archive, warn: Warn = _noop):
-    """The ids already in the archive (set-like: `in`, `add`)."""
-    return Seen(archive, warn).ids
 
 
 def refresh(archive: Archive, warn: Warn = _noop) -> None:

@@ -3,8 +3,8 @@
 Like a dictionary-driven date parser, the rules live in code and the words live
 in data: `data/*.yaml` inside the package, plus any user files layered on top
 (`--dictionaries DIR` or the RELATIONS_DICTIONARIES variable). Adding a country
-alias or a topic keyword is a YAML edit. A loaded `Knowledge` is immutable and
-is passed to the parser explicitly, so parsing has no hidden state.
+alias or a topic keyword is a YAML edit. A loaded `Knowledge` is never changed (its
+`cache` only fills with views derived from it) and is passed to the parser explicitly, so parsing has no hidden state.
 
 Reading the YAML and pycountry's tables costs more than a short command's whole
 parse, so the merged data is kept as plain JSON in the user's cache folder,
@@ -223,7 +223,7 @@ def _load_cached(dirs: tuple[str, ...]) -> Knowledge:
             return kb
     data, table = _read_sources(dirs)
     kb = _build(data, table)
-    if key:
+    if key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
         _write_cache(path, key, data, table)
     return kb
 

@@ -35,6 +35,13 @@ def default_format(stream=None) -> str:
     return "table" if getattr(stream, "isatty", lambda: False)() else "jsonl"
 
 
+def jsonl_line(obj: Any) -> bytes:
+    """One JSON Lines line: what `jsonl` output writes for a row or a record, and what the index keeps ready."""
+    import orjson
+
+    return orjson.dumps(obj) + b"\n"
+
+
 def write_serialised(pieces: Iterable[bytes], stream=None) -> None:
     """JSON Lines that are already serialised (the index keeps timeline lines ready), written as they come."""
     out = stream or sys.stdout
@@ -61,11 +68,9 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str
         data = list(records) if records is not None else list(rows)
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif fmt == "jsonl":
-        import orjson
-
         out = sys.stdout
         for r in (records if records is not None else rows):
-            out.write(orjson.dumps(r).decode() + "\n")
+            out.write(jsonl_line(r).decode())
     elif fmt == "csv":
         import csv
         import io

@@ -117,27 +117,46 @@ def _kind_rank(kind: str) -> int:
 
 def record_entries(r: dict, keep=None) -> list[tuple[tuple, dict]]:
     """The dated happenings one record states, each with its sort key (date, rank, id): what `timeline`
-    shows of it, with only the dates `keep` accepts (all without it: what the index stores)."""
-    ev = r.get("event") or {}
-    when = ev.get("date") or r.get("date")
+    shows of it, with only the dates `keep` accepts (all without it: what the index stores).
+
+    A damaged record (an edited archive) gives what its well-formed parts say: a field of the wrong
+    type counts as absent, so one bad record never stops the history of a pair."""
+    ev = _obj(r.get("event"))
+    when = _text(ev.get("date")) or _text(r.get("date"))
     place = ev.get("place")
     rid = r["id"]
     dated = bool(when) and (keep is None or keep(when))
     out = []
     if dated:
-        kind = ev.get("type") or "other"
+        kind = _text(ev.get("type")) or "other"
         out.append(((when, _kind_rank(kind), rid), {"date": when, "kind": kind, "what": r.get("title") or "",
                                                      "place": place, "record": rid, "referenced": False}))
-    for ag in r.get("agreements") or []:
+    for ag in _objs(r.get("agreements")):
         if dated and ag.get("status") == "signed":
             out.append(((when, 1, rid), {"date": when, "kind": f"signed {ag.get('kind')}", "what": ag.get("text", ""),
                                          "place": place, "record": rid, "referenced": False}))
-    for pe in r.get("past_events") or []:
-        d = pe.get("date")
+    for pe in _objs(r.get("past_events")):
+        d = _text(pe.get("date"))
         if d and (keep is None or keep(d)):
             out.append(((d, 2, rid), {"date": d, "kind": "referenced", "what": pe.get("text", ""),
                                       "place": None, "record": rid, "referenced": True}))
     return out
+
+
+def _obj(v) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def _objs(v) -> list[dict]:
+    return _objs_of(v, dict)
+
+
+def _objs_of(v, kind: type) -> list:
+    return [x for x in v if isinstance(x, kind)] if isinstance(v, list) else []
+
+
+def _text(v) -> str | None:
+    return v if isinstance(v, str) else None
 
 
 def timeline(records: Iterable[dict], a: str, b: str, *, since=None, until=None, topic=None) -> list[dict]:
@@ -145,10 +164,10 @@ def timeline(records: Iterable[dict], a: str, b: str, *, since=None, until=None,
     keyed = []
     keep = (lambda d: in_range(d, since, until)) if since is not None or until is not None else None
     for r in records:
-        parties = set(r.get("parties") or [])
+        parties = _objs_of(r.get("parties"), str)
         if not (a in parties and b in parties):
             continue
-        if topic and topic not in (r.get("topics") or []):
+        if topic and topic not in _objs_of(r.get("topics"), str):
             continue
         keyed.extend(record_entries(r, keep))
     keyed.sort(key=_first)
