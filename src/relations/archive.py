@@ -230,6 +230,10 @@ class Archive:
         Should a write fail (disk full, an I/O error), the partial line is cut off at
         once, so the archive holds exactly the lines written whole.
         """
+        return self.append_lines(dumps(rec) for rec in records)
+
+    def append_lines(self, lines: Iterable[bytes]) -> int:
+        """`append` for records already serialised by `dumps` (by the worker that parsed them)."""
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -237,8 +241,7 @@ class Archive:
         n = 0
         try:
             end = os.lseek(fd, 0, os.SEEK_END)
-            for rec in records:
-                line = dumps(rec)
+            for line in lines:
                 try:
                     written = os.write(fd, line)
                 except OSError as exc:

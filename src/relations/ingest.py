@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
 
+import orjson
+
 from relations import knowledge
-from relations.archive import Archive
+from relations.archive import Archive, dumps
 from relations import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
@@ -27,11 +29,26 @@ class Outcome:
 
 
 @dataclass
+class Parsed:
+    """A parsed file as the writer needs it: the archive line and the keys of the duplicate check.
+
+    Made where the parse ran, so that a worker process sends back bytes rather than a record to
+    unpickle, and the one writing process does as little as possible per file."""
+    path: str
+    line: bytes | None = None
+    rid: str = ""
+    key: str = ""
+    fkey: str = ""
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Summary:
     added: int = 0
     present: int = 0
     added_ids: list[str] = field(default_factory=list)   # written whole and fsynced
-    failed: list[Outcome] = field(default_factory=list)
+    failed: list[Parsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -57,17 +74,25 @@ def _long_id(rec: dict) -> str:
     return f"{rec.get('date') or 'undated'}-{_content_key(rec)[:16]}"
 
 
-def _star(args):
-    return parse_file(*args)
+def _star(args) -> Parsed:
+    out = parse_file(*args)
+    if out.record is None:
+        return Parsed(out.path, error=out.error, warnings=out.warnings)
+    try:
+        line = dumps(out.record)
+    except ArchiveError as exc:
+        return Parsed(out.path, error=f"{out.path}: {exc}", warnings=out.warnings)
+    rec = out.record
+    return Parsed(out.path, line, rec["id"], _content_key(rec), _file_key(rec), None, out.warnings)
 
 
 def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
-             dict_dirs: tuple[str, ...] = (), today: date | None = None) -> Iterator[Outcome]:
+             dict_dirs: tuple[str, ...] = (), today: date | None = None) -> Iterator[Parsed]:
     files = list(discover(paths))
     todo = [(p, default_date, dict_dirs, today) for p, err in files if err is None]
     for p, err in files:
         if err is not None:
-            yield Outcome(p, None, str(err))
+            yield Parsed(p, error=str(err))
     if jobs > 1 and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor  # imported only when there is a pool to start
 
@@ -84,7 +109,7 @@ def count_files(paths: list[str]) -> int:
 
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
-           progress: Callable[[Outcome], None] | None = None, notify: Callable[[str], None] = lambda m: None,
+           progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
            timeout: float = 30.0, batch: int = 500) -> Summary:
     """Parse every file and append the new records; the archive stays whole whatever fails."""
     summary = Summary()
@@ -103,25 +128,27 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 if progress:
                     progress(out)
                 continue
-            rec, key, fkey = out.record, _content_key(out.record), _file_key(out.record)
-            if key in contents or (rec["id"] in known and fkey in files):
+            rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
+            if key in contents or (rid in known and fkey in files):
                 summary.present += 1  # the same text, or the same file read again by a changed parser
             else:
-                if rec["id"] in known:  # the same short id for another text: make it longer
-                    rec["id"] = _long_id(rec)
-                known.add(rec["id"])
+                if rid in known:  # the same short id for another text: make it longer
+                    rec = orjson.loads(line)
+                    rec["id"] = rid = _long_id(rec)
+                    line = dumps(rec)
+                known.add(rid)
                 contents.add(key)
                 files.add(fkey)
-                pending.append(rec)
+                pending.append((rid, line))
                 if len(pending) >= batch:
-                    summary.added += archive.append(pending)
-                    summary.added_ids.extend(r["id"] for r in pending)
+                    summary.added += archive.append_lines(line for _, line in pending)
+                    summary.added_ids.extend(rid for rid, _ in pending)
                     pending = []
             if progress:
                 progress(out)
         if pending:
-            summary.added += archive.append(pending)
-            summary.added_ids.extend(r["id"] for r in pending)
+            summary.added += archive.append_lines(line for _, line in pending)
+            summary.added_ids.extend(rid for rid, _ in pending)
         seen.close()
         index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
     return summary
