@@ -261,3 +261,41 @@ def test_one_article_is_ingested_without_a_pool_or_the_yaml_reader(tmp_path):
     out, mods = loaded(watch, "--archive", str(archive), "ingest", "--jobs", "2", str(SEEDS / SEED_B), env=env)
     assert out == ["1 added, 0 already present, 0 failed"]
     assert mods == set()
+
+
+def _cmd(*args: str, **kw) -> subprocess.CompletedProcess:
+    """The installed entry point's path: `python -m relations` runs `relations.__main__.run`."""
+    return subprocess.run([sys.executable, "-m", "relations", *args], capture_output=True, text=True, timeout=120, **kw)
+
+
+def test_the_fast_exit_keeps_output_exit_codes_and_a_whole_archive(tmp_path):
+    archive = str(tmp_path / "a.jsonl")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    got = _cmd("--archive", archive, "ingest", str(SEEDS), str(bad))
+    assert got.returncode == 1
+    assert got.stdout == "2 added, 0 already present, 1 failed\n"
+    assert "failed" in got.stderr and "bad.txt" in got.stderr and "Traceback" not in got.stderr
+    listed = _cmd("--archive", archive, "list", "--format", "jsonl")
+    assert listed.returncode == 0
+    assert listed.stdout == CliRunner().invoke(main, ["--archive", archive, "list", "--format", "jsonl"]).output
+    assert len(listed.stdout.splitlines()) == 2
+    assert _cmd("--archive", archive, "check").returncode == 0
+    missing = _cmd("--archive", archive, "show", "nope")
+    assert missing.returncode == 1 and missing.stderr.startswith("error: no record with id 'nope'")
+
+
+def test_the_fast_exit_is_quiet_when_the_reader_stops_early(tmp_path):
+    shipped = [json.loads(line) for line in (SEEDS.parent / "data" / "archive.jsonl").read_text().splitlines()]
+    archive = tmp_path / "a.jsonl"
+    with archive.open("w", encoding="utf-8") as fh:  # far more than a pipe holds
+        for i in range(300):
+            for rec in shipped:
+                fh.write(json.dumps(dict(rec, id=f"{rec['id']}-{i}")) + "\n")
+    p = subprocess.Popen([sys.executable, "-m", "relations", "--archive", str(archive), "list", "--format", "jsonl"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 0
+    assert "Traceback" not in err and "Exception ignored" not in err

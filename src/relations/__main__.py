@@ -44,5 +44,31 @@ def main():
     return cli()
 
 
+def run():
+    """The console script: `main`, then an exit that skips tearing the interpreter down.
+
+    By the time a command returns it has closed what it opened (the archive is
+    fsynced, the index committed and closed, worker processes joined); what is
+    left is freeing every module and object one by one, about 10 ms of a
+    command that otherwise takes 50. Output is flushed first. An unexpected
+    exception still takes the normal path, with its traceback.
+    """
+    try:
+        code = main()
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -50,13 +50,10 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import orjson
 
+from relations.digest import blake2b as _blake2b
+
 if TYPE_CHECKING:
     from relations.archive import Archive
-
-try:  # hashlib would load OpenSSL (7 ms at start); blake2 is built in
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # pragma: no cover
-    from hashlib import blake2b as _blake2b
 
 Warn = Callable[[str], None]
 
@@ -152,10 +149,10 @@ def _fingerprint(fd: int, size: int) -> str:
 
 def content_key(rec: dict) -> str:
     """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key."""
-    import hashlib
+    from relations.digest import sha256
 
     text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    return hashlib.sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_key(rec: dict) -> str:

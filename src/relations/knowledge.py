@@ -283,10 +283,8 @@ def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
 
 
 def _digest():
-    try:  # built in, where hashlib would first load OpenSSL for a few milliseconds
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover
-        from hashlib import blake2b
+    from relations.digest import blake2b
+
     return blake2b(digest_size=32)
 
 

@@ -81,17 +81,15 @@ def vocab(kb: Knowledge) -> PersonVocab:
         "first", "second", "third", "senior", "deputy", "vice", "chief", "of", "the", "staff"}
     hons = {fold(h).rstrip(".") for h in names.get("honorifics") or []}
     sc = {}
-    for group, items in (names.get("surnames") or {}).items():
-        code = SURNAME_COUNTRY.get(group)
-        for s in items or []:
-            sc.setdefault(fold(s), code)
-    heads = office_heads(names.get("offices"))
     codes: dict[str, set] = {}
     for group, items in (names.get("surnames") or {}).items():
         code = SURNAME_COUNTRY.get(group)
-        for s_ in items or []:
+        for s in items or []:
+            f = fold(s)
+            sc.setdefault(f, code)
             if code:
-                codes.setdefault(fold(s_), set()).add(code)
+                codes.setdefault(f, set()).add(code)
+    heads = office_heads(names.get("offices"))
     places = set()
     for entry in (kb.data.get("places") or {}).values():
         if isinstance(entry, dict):

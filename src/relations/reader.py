@@ -7,13 +7,13 @@ UTF-8, unreadable) is decided here, before parsing, and reported by name.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from relations.digest import sha256
 from relations.errors import InputError
 
 MAX_BYTES = 10 * 1024 * 1024   # one article file at most (documented in the README); larger files are refused unread
@@ -123,5 +123,5 @@ def decode(raw: bytes, path: str) -> Article:
         raise InputError(f"{path}: the file is empty")
     if not text.strip():
         raise InputError(f"{path}: the file holds only white space")
-    source = {"path": path, "name": name, "sha256": hashlib.sha256(raw).hexdigest()}
+    source = {"path": path, "name": name, "sha256": sha256(raw).hexdigest()}
     return Article(text, source, warnings)

@@ -6,8 +6,9 @@ extracted item carries `[start, end)` spans into `text`.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
+
+from relations.digest import sha256
 
 SCHEMA = 1
 
@@ -24,7 +25,7 @@ AGREEMENT_STATUSES = ("signed", "planned", "existing")
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256(text.encode("utf-8")).hexdigest()
 
 
 def make_id(date: str | None, article_text: str) -> str:
