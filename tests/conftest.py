@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,29 @@ def seed_records(seed_texts, kb):
 @pytest.fixture
 def archive_path(tmp_path):
     return tmp_path / "archive.jsonl"
+
+
+@cache
+def bench_module(name: str):
+    """A script of benchmarks/ (not a package) loaded as a module, once."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def synthetic_archive(seed_texts):
+    """Write an archive of distinct records made from the seeds by the benchmark's generator."""
+    from relations.archive import Archive
+
+    generate = bench_module("generate")
+    gens = {}
+
+    def write(path, records: int, *, seed: int, pool: int, variation: int) -> Archive:
+        if variation not in gens:
+            gens[variation] = generate.Generator(list(seed_texts.values()), seed=variation)
+        generate.write_archive(path, records, seed=seed, pool=pool, jobs=1, gen=gens[variation])
+        return Archive(path)
+
+    return write

@@ -74,7 +74,7 @@ def test_append_is_one_whole_line_write_then_fsync_before_success(run, archive_p
     inode = archive_path.stat().st_ino
     src = write_articles(tmp_path / "in", [1])
     events = []
-    real_write, real_fsync, real_echo = os.write, os.fsync, archive_mod.os.replace
+    real_write, real_fsync = os.write, os.fsync
 
     def spy_write(fd, data):
         events.append(("write", bytes(data)))

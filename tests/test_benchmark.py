@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-from conftest import CORPUS, ROOT, needs_corpus
+from conftest import CORPUS, bench_module, needs_corpus
 
 
 @needs_corpus
 def test_tiny_benchmark_runs(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(run)
+    run = bench_module("run")
     out = tmp_path / "RESULTS.md"
     assert run.main(["--records", "2000", "--articles", "40", "--runs", "1", "--pool", "60", "--no-peers",
                      "--work", str(tmp_path / "work"), "--out", str(out), "--dev", str(CORPUS / "dev")]) == 0

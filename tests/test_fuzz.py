@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relations import knowledge
@@ -168,11 +168,11 @@ def test_past_event_text_is_exactly_its_span():
 
 # pathological text parses in time linear in its size ------------------------------------------------------------------
 
-import sys as _sys
 import time as _time
 
-_sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from pathological import CASES  # noqa: E402
+from conftest import bench_module  # noqa: E402
+
+CASES = bench_module("pathological").CASES
 
 
 def _seconds(text: str, runs: int = 3) -> float:

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sqlite3
 
-import orjson
 import pytest
 
-from conftest import ROOT
 from relations import index, query
 from relations.archive import Archive
 from relations.errors import QueryError
 
-spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-generate = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(generate)
-
-
-@pytest.fixture(scope="module")
-def gen(seed_texts):
-    return generate.Generator(list(seed_texts.values()), seed=7)
-
 
 @pytest.fixture
-def arch(tmp_path, gen):
+def arch(tmp_path, synthetic_archive):
     path = tmp_path / "archive.jsonl"
-    generate.write_archive(path, 400, seed=3, pool=30, jobs=1, gen=gen)
+    synthetic_archive(path, 400, seed=3, pool=30, variation=7)
     with open(path, "ab") as fh:  # the odd lines a hand-edited archive may hold
         fh.write(b"\n")
         fh.write(b"{not json\n")
@@ -103,7 +91,7 @@ def _count_builds(monkeypatch):
     return calls
 
 
-def test_appends_are_indexed_incrementally(arch, gen, monkeypatch):
+def test_appends_are_indexed_incrementally(arch, monkeypatch):
     via_index(arch)
     builds = _count_builds(monkeypatch)
     recs = list(arch.records())

@@ -3,7 +3,6 @@ records; odd records, appends and files that are not archives at all."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections import Counter
 
@@ -11,29 +10,17 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
 from relations import index, query
 from relations.archive import Archive
 from relations.cli import main
-
-spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-generate = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(generate)
 
 RANGES = [(None, None), ("2015", None), (None, "2003-06"), ("2010-02", "2012"), ("2020-05-03", "2020-05-03"),
           ("", ""), ("1960", "1961-01")]
 
 
-@pytest.fixture(scope="module")
-def gen(seed_texts):
-    return generate.Generator(list(seed_texts.values()), seed=11)
-
-
 @pytest.fixture
-def arch(tmp_path, gen):
-    path = tmp_path / "archive.jsonl"
-    generate.write_archive(path, 300, seed=5, pool=20, jobs=1, gen=gen)
-    return Archive(path)
+def arch(tmp_path, synthetic_archive):
+    return synthetic_archive(tmp_path / "archive.jsonl", 300, seed=5, pool=20, variation=11)
 
 
 def reference_jsonl(records: list[dict], x, y, **kw) -> bytes:

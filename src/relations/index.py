@@ -679,7 +679,7 @@ class Index:
         if until:
             where.append("r.sdate < ?")
             args.append(_successor(until))
-        filters, fargs = [], []
+        filters = []
         for c in dict.fromkeys(codes):
             filters.append(("country", "SELECT n FROM country WHERE code = ?", [c]))
         if topic:

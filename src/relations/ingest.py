@@ -21,14 +21,6 @@ from relations.reader import discover, read_article
 
 
 @dataclass
-class Outcome:
-    path: str
-    record: dict | None = None
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
 class Parsed:
     """A parsed file as the writer needs it: the archive line and the keys of the duplicate check.
 
@@ -52,22 +44,24 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
 
 
+# one definition of "the same record" for ingest and the index that answers for it
+_content_key = index_keys.content_key
+_file_key = index_keys.file_key
+
+
 def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str, ...] = (),
-               today: date | None = None) -> Outcome:
-    """Read and parse one file; every user-caused problem comes back as an error string."""
+               today: date | None = None) -> Parsed:
+    """Read, parse and serialise one file; every user-caused problem comes back as an error string."""
+    rec = None
     try:
         art = read_article(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
-        return Outcome(path, rec, None, art.warnings)
+        return Parsed(path, dumps(rec), rec["id"], _content_key(rec), _file_key(rec), None, art.warnings)
     except RelationsError as exc:
         msg = str(exc)
-        return Outcome(path, None, msg if msg.startswith(path) else f"{path}: {msg}")
-
-
-# one definition of "the same record" for ingest and the index that answers for it
-_content_key = index_keys.content_key
-_file_key = index_keys.file_key
+        return Parsed(path, error=msg if msg.startswith(path) else f"{path}: {msg}",
+                      warnings=art.warnings if rec is not None else [])  # a record that cannot be stored
 
 
 def _long_id(rec: dict) -> str:
@@ -75,15 +69,7 @@ def _long_id(rec: dict) -> str:
 
 
 def _star(args) -> Parsed:
-    out = parse_file(*args)
-    if out.record is None:
-        return Parsed(out.path, error=out.error, warnings=out.warnings)
-    try:
-        line = dumps(out.record)
-    except ArchiveError as exc:
-        return Parsed(out.path, error=f"{out.path}: {exc}", warnings=out.warnings)
-    rec = out.record
-    return Parsed(out.path, line, rec["id"], _content_key(rec), _file_key(rec), None, out.warnings)
+    return parse_file(*args)
 
 
 def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,

@@ -130,13 +130,8 @@ def vocab(kb: Knowledge) -> OrgVocab:
     return v
 
 
-def _country_at(mentions: list[CountryMention], start: int, end: int) -> CountryMention | None:
-    if isinstance(mentions, Mentions):
-        return mentions.starting_in(start, end)
-    for m in mentions:
-        if start <= m.start < end:
-            return m
-    return None
+def _country_at(mentions: Mentions, start: int, end: int) -> CountryMention | None:
+    return mentions.starting_in(start, end)
 
 
 def _is_head(w: str, prev: str | None, v: OrgVocab) -> bool:
@@ -399,15 +394,12 @@ def _described_companies(text: str, found: list[Org], cmentions, v: OrgVocab, kb
                                                           "saturday", "sunday")
                for w in words):
             continue
-        if (cmentions.overlapping(s, e) is not None if isinstance(cmentions, Mentions)
-                else any(c.start < e and s < c.end for c in cmentions)) or fold(name) in v.agencies:
+        if cmentions.overlapping(s, e) is not None or fold(name) in v.agencies:
             continue
         if m.start() > 0 and text[m.start() - 1:m.start()].isupper():
             continue
         country = how = None
-        pre = text[max(0, m.start() - 45):m.start()]
-        near = cmentions.starting_between(m.start() - 45, m.start()) if isinstance(cmentions, Mentions) else cmentions
-        for c in near:
+        for c in cmentions.starting_between(m.start() - 45, m.start()):
             if m.start() - 45 <= c.start and c.end <= m.start() and _COMPANY_COUNTRY.fullmatch(text[c.end:m.start()]):
                 country, how = c.code, "adjective"
         out.append(Org(name, s, e, country, None, False, [(s, e)], how))
@@ -444,8 +436,7 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
                      and i + 1 < len(seg) and seg[i + 1].text in ("of", "for", "on")), None)
     head_idxs = [i for i, w in enumerate(words) if _is_head(w, words[i - 1] if i else None, v) and seg[i].cap
                  and not _country_at(cmentions, seg[i].start, seg[i].end)
-                 and not (cmentions.around(seg[i].start) if isinstance(cmentions, Mentions)
-                          else any(m.start < seg[i].start < m.end for m in cmentions))]
+                 and not cmentions.around(seg[i].start)]
     if lead_idx is None and not head_idxs:
         return None
     if lead_idx is not None:
@@ -513,8 +504,7 @@ def _finish(body, seg, v: OrgVocab, text: str, cmentions, country, how, full_sta
     name = text[start:end]
     if fold(name) in v.agencies or fold(text[full_start:end]) in v.agencies:
         return None   # "Vietnam News Agency" is a source
-    if (cmentions.holding(start, end) if isinstance(cmentions, Mentions)
-            else any(m.start <= start and end <= m.end for m in cmentions)):
+    if cmentions.holding(start, end):
         return None   # "the Russian Federation" is a country
     after = text[end:end + 40]
     doc = re.match(r"\s+([A-Z]\w+)", after)
@@ -538,8 +528,7 @@ def _finish(body, seg, v: OrgVocab, text: str, cmentions, country, how, full_sta
     dashed = before.rstrip().endswith(("-", "–")) and _DASHED.search(before)
     if dashed:
         left_start = full_start - len(before) + dashed.start(1)
-        lcms = cmentions.starting_between(left_start, full_start) if isinstance(cmentions, Mentions) \
-            else [m for m in cmentions if left_start <= m.start < full_start]
+        lcms = cmentions.starting_between(left_start, full_start)
         if lcms and all(m.start == left_start for m in lcms[:1]) and text[lcms[-1].end:full_start].strip() == "-":
             # "Vietnam - Cambodia Joint Committee": a body of two countries
             start, country, how = left_start, None, "joint body"
@@ -651,8 +640,7 @@ def _bind_acronyms(text: str, orgs: list[Org], v: OrgVocab, cmentions) -> None:
         return
     taken = SpanIndex(sp for o in orgs for sp in o.spans)
     for s, e, acr in _acronym_matches(text, acrs, v):
-        if taken.contains(s, e) or (cmentions.holding(s, e) if isinstance(cmentions, Mentions)
-                                    else any(c.start <= s and e <= c.end for c in cmentions)):
+        if taken.contains(s, e) or cmentions.holding(s, e):
             continue
         owner = acrs[acr]
         if owner is not None:

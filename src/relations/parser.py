@@ -83,7 +83,6 @@ def parse(text: str, source: dict | None = None, *, default_date: str | None = N
         after = [sp for sp in story_sents if sp[1] > cred.dateline_end]
         if after:
             opening = (cred.dateline_end, after[min(1, len(after) - 1)][1])
-    first_sent = story_sents[0] if story_sents else opening
     mentions = find_dates(body, ref, precision, folded=folded)
     etype, type_span = event_type(body, folded, opening, kb, lay.headline)
     dl_dates = [m for m in mentions if cred.dateline_span and cred.dateline_end

@@ -206,13 +206,8 @@ def _pieces(run: Run, in_org: SpanIndex, cmentions) -> list[list[Tok]]:
     return out
 
 
-def _country_at(cmentions, s, e):
-    if isinstance(cmentions, Mentions):
-        return cmentions.overlapping(s, e)
-    for m in cmentions:
-        if m.start < e and s < m.end:
-            return m
-    return None
+def _country_at(cmentions: Mentions, s, e):
+    return cmentions.overlapping(s, e)
 
 
 _CREDIT_WORDS = ("Photo", "photo", "Reporter", "Source", "By", "BY", "/", "|")   # one is in every _CREDIT match
@@ -541,11 +536,8 @@ def _attach_org(title: str, tstart: int, text: str, orgs: list[Org]) -> str:
 
 def _starting_at(cmentions, pos: int, demonym: bool | None = None):
     """The first mention starting at pos (and, when asked, being or not being a demonym)."""
-    if isinstance(cmentions, Mentions):
-        # in order and not overlapping: only one mention can start at pos
-        c = cmentions.starting_in(pos, pos + 1)
-        return c if c is not None and (demonym is None or c.demonym == demonym) else None
-    return next((c for c in cmentions if c.start == pos and (demonym is None or c.demonym == demonym)), None)
+    c = cmentions.starting_in(pos, pos + 1)
+    return c if c is not None and (demonym is None or c.demonym == demonym) else None
 
 
 def visited_country(text: str, spans, cmentions) -> str | None:
