@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args(argv)
     if args.what == "ingest":
-        from relations.archive import Archive
+        from relations.store.archive import Archive
         from relations.ingest import ingest
 
         files = sorted(str(p) for p in Path(args.folder).rglob("*.txt"))[:args.count]

@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def kb():
-    from relations import knowledge
+    from relations.knowledge import loader as knowledge
 
     return knowledge.load()
 
@@ -77,7 +77,7 @@ def bench_module(name: str):
 @pytest.fixture(scope="session")
 def synthetic_archive(seed_texts):
     """Write an archive of distinct records made from the seeds by the benchmark's generator."""
-    from relations.archive import Archive
+    from relations.store.archive import Archive
 
     generate = bench_module("generate")
     gens = {}

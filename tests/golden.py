@@ -27,7 +27,7 @@ def reference_files() -> dict[str, Path]:
 
 def _line(text: str, path: str, kb) -> bytes:
     from relations import ParseError, parse
-    from relations.archive import dumps
+    from relations.store.archive import dumps
 
     try:
         return dumps(parse(text, {"path": path, "name": Path(path).name}, kb=kb, default_date="2020-01-01"))

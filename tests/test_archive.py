@@ -15,8 +15,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-import relations.archive as archive_mod
-from relations.archive import Archive
+import relations.store.archive as archive_mod
+from relations.store.archive import Archive
 from relations.cli import main
 from relations.errors import ArchiveError
 from relations.parser import parse

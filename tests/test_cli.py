@@ -213,7 +213,7 @@ def loaded(modules: tuple[str, ...], *args: str, env: dict | None = None) -> tup
 
 
 HEAVY = ("rich", "orjson", "yaml", "pycountry", "sqlite3", "tempfile", "concurrent.futures", "multiprocessing",
-         "ahocorasick", "csv", "relations.parser", "relations.archive")
+         "ahocorasick", "csv", "relations.parser", "relations.store.archive")
 
 
 def test_version_answers_before_the_command_line_is_loaded():

@@ -13,7 +13,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from relations.archive import Archive
+from relations.store.archive import Archive
 from relations.cli import main
 
 

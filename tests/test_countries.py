@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relations.countries import find_countries
+from relations.parser.countries import find_countries
 from relations.text import fold
 
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from relations.dates import find_dates
+from relations.parser.dates import find_dates
 
 
 def _values(text, pub):

@@ -1,4 +1,4 @@
-from relations import knowledge
+from relations.knowledge import loader as knowledge
 from relations.parser import parse
 
 

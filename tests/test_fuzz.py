@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relations import knowledge
-from relations.archive import Archive
+from relations.knowledge import loader as knowledge
+from relations.store.archive import Archive
 from relations.errors import ParseError
 from relations.ingest import delete, ingest
 from relations.parser import parse

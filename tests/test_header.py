@@ -1,6 +1,6 @@
-from relations import knowledge
-from relations.header import credit, date_from_text
-from relations.organizations import vocab
+from relations.knowledge import loader as knowledge
+from relations.parser.header import credit, date_from_text
+from relations.parser.organizations import vocab
 
 
 def _agencies():

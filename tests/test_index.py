@@ -7,8 +7,10 @@ import sqlite3
 
 import pytest
 
-from relations import index, query
-from relations.archive import Archive
+from relations import query
+
+from relations.store import index
+from relations.store.archive import Archive
 from relations.errors import QueryError
 
 

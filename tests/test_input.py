@@ -8,11 +8,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-import relations.reader as reader_mod
-from relations.archive import Archive
+import relations.article.reader as reader_mod
+from relations.store.archive import Archive
 from relations.cli import main
 from relations.ingest import ingest
-from relations.reader import MAX_BYTES
+from relations.article.reader import MAX_BYTES
 
 GOOD = " date 2024-03-05 Vietnam and Laos held talks in Hanoi on trade cooperation.\n"
 
@@ -234,7 +234,7 @@ def test_archive_in_a_read_only_folder(tmp_path, good, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     arch = folder / "archive.jsonl"
-    import relations.archive as archive_mod
+    import relations.store.archive as archive_mod
 
     real = os.access
     monkeypatch.setattr(archive_mod.os, "access", lambda p, m: False if str(p) == str(folder) else real(p, m))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from relations import knowledge
+from relations.knowledge import loader as knowledge
 from relations.cli import main
-from relations.countries import find_countries
+from relations.parser.countries import find_countries
 from relations.errors import DictionaryError
 from relations.parser import parse
 from relations.text import fold

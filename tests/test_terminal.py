@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from relations.cli import main
 from relations.errors import DictionaryError
-from relations.output import safe_cell, visible
-from relations.show import highlighted
+from relations.render.output import safe_cell, visible
+from relations.render.show import highlighted
 
 EVIL = (" date 2024-03-05 [bold red]ALERT[/bold red] \x1b[31mNEWS\x1b[0m Vietnam and Laos held talks in Hanoi "
         "[link=http://evil.example]here[/link].\x07\n\n"
@@ -109,7 +109,7 @@ def test_csv_output_neutralises_formulas(tmp_path, archive_path):
 # YAML dictionaries ----------------------------------------------------------------------------------------------
 
 def dictionary_error(tmp_path, name, text):
-    from relations import knowledge
+    from relations.knowledge import loader as knowledge
 
     d = tmp_path / "dicts"
     d.mkdir(exist_ok=True)
@@ -146,7 +146,7 @@ def test_a_malformed_dictionary_is_one_line_on_the_command_line(tmp_path, archiv
     d = tmp_path / "dicts"
     d.mkdir()
     (d / "countries.yaml").write_text("LAO: [Lao PDR]\n")
-    from relations import knowledge
+    from relations.knowledge import loader as knowledge
 
     knowledge._load_cached.cache_clear()
     res = CliRunner().invoke(main, ["--archive", str(archive_path), "--dictionaries", str(d), "ingest", str(tmp_path)])

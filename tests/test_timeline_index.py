@@ -10,8 +10,10 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from relations import index, query
-from relations.archive import Archive
+from relations import query
+
+from relations.store import index
+from relations.store.archive import Archive
 from relations.cli import main
 
 RANGES = [(None, None), ("2015", None), (None, "2003-06"), ("2010-02", "2012"), ("2020-05-03", "2020-05-03"),

@@ -1,6 +1,6 @@
-from relations import knowledge
+from relations.knowledge import loader as knowledge
 from relations.text import fold
-from relations.topics import find_topics
+from relations.parser.topics import find_topics
 
 
 def _topics(text):

@@ -29,7 +29,7 @@ class Group(click.Group):
 
 
 def _warn(msg: str) -> None:
-    from relations.output import visible
+    from relations.render.output import visible
 
     click.echo(f"warning: {visible(msg)}", err=True)
 
@@ -41,7 +41,7 @@ def _kb(ctx):
 
 
 def _archive(ctx):
-    from relations.archive import Archive
+    from relations.store.archive import Archive
 
     return Archive(ctx.obj["archive"])
 
@@ -51,7 +51,7 @@ def _records(ctx):
 
 
 def _fmt(fmt):
-    from relations.output import default_format
+    from relations.render.output import default_format
 
     return fmt or default_format()
 
@@ -95,7 +95,7 @@ def ingest(ctx, paths, default_date, jobs, wait):
 
     def err():
         if not consoles:
-            from relations.console import make_console
+            from relations.render.console import make_console
 
             consoles.append(make_console(stderr=True))
         return consoles[0]
@@ -104,7 +104,7 @@ def ingest(ctx, paths, default_date, jobs, wait):
         if out.error:
             from rich.markup import escape
 
-            from relations.output import visible
+            from relations.render.output import visible
 
             err().print(f"[red]failed[/red] {escape(visible(out.error))}", markup=True, highlight=False)
 
@@ -150,8 +150,9 @@ def _format(f):
 @click.pass_context
 def list_(ctx, since, until, topic, country, actor, limit, fmt):
     """Records, newest first."""
-    from relations import index, query
-    from relations.output import render
+    from relations import query
+    from relations.store import index
+    from relations.render.output import render
 
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
     kb = _kb(ctx) if country or topic is not None else None  # the dictionaries only when a word needs them
@@ -177,17 +178,17 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
 @click.pass_context
 def show(ctx, record_id, fmt):
     """One record in full, by id or unique id prefix, with its evidence highlighted."""
-    from relations.index import find_record
+    from relations.store.index import find_record
 
     rec = find_record(_archive(ctx), record_id, _warn)
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     if fmt == "table":
-        from relations.console import make_console
-        from relations.show import render_record
+        from relations.render.console import make_console
+        from relations.render.show import render_record
 
         render_record(rec, make_console())
     else:
-        from relations.output import render
+        from relations.render.output import render
 
         row = {k: rec.get(k) for k in ("id", "date", "agency", "dateline", "title", "parties", "topics")}
         render([row], list(row), fmt, records=[rec] if fmt != "csv" else None)
@@ -202,17 +203,17 @@ def show(ctx, record_id, fmt):
 def timeline(ctx, country_a, country_b, since, until, topic, fmt):
     """The dated history between two countries, oldest first."""
     from relations import query
-    from relations.output import render
+    from relations.render.output import render
 
     kb = _kb(ctx)
     a, b = query.resolve_countries([country_a, country_b], kb)
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
     topic = query.resolve_topic(topic, kb)
-    from relations import index
+    from relations.store import index
 
     fmt = _fmt(fmt)
     if fmt == "jsonl":  # the index keeps these lines ready to print
-        from relations.output import write_serialised
+        from relations.render.output import write_serialised
 
         write_serialised(index.timeline_jsonl(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic))
         return
@@ -232,7 +233,7 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
 def eval_(ctx, gold_dirs, details, per_file, fmt):
     """Score extraction against gold files (precision, recall, F1 per field)."""
     from relations.evaluate import evaluate, file_f1, summarise
-    from relations.output import render
+    from relations.render.output import render
 
     scores = evaluate(list(gold_dirs), _kb(ctx))
     fmt = fmt or ("table" if sys.stdout.isatty() else "table")
@@ -292,7 +293,7 @@ def reparse(ctx, wait):
 def delete(ctx, record_id, wait):
     """Remove one record, by id or unique id prefix (an atomic rewrite)."""
     from relations.ingest import delete as run
-    from relations.output import visible
+    from relations.render.output import visible
 
     out = run(_archive(ctx), record_id, notify=_warn, timeout=wait)
     for w in out.warnings:

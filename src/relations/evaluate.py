@@ -13,7 +13,7 @@ from typing import Any
 from relations.errors import InputError, RelationsError
 from relations.knowledge import Knowledge
 from relations.parser import parse
-from relations.reader import read_article
+from relations.article.reader import read_article
 from relations.record import countries as record_countries
 from relations.text import fold_key
 

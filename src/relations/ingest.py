@@ -13,11 +13,11 @@ from typing import Callable, Iterator
 import orjson
 
 from relations import knowledge
-from relations.archive import Archive, dumps
-from relations import index as index_keys
+from relations.store.archive import Archive, dumps
+from relations.store import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
-from relations.reader import discover, read_article
+from relations.article.reader import discover, read_article
 
 
 @dataclass
@@ -100,7 +100,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
     """Parse every file and append the new records; the archive stays whole whatever fails."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
-        from relations import index
+        from relations.store import index
 
         # the archive's ids, what they say (date and text) and the bytes they were read from: set-like views
         # answered by the archive's index (one scan into sets when there is none)

@@ -1,7 +1,7 @@
 """Questions over the archive: filters for `list`, the pair history for `timeline`.
 
 These pure functions over record iterables are the reference meaning of every
-question; `relations.index` only chooses which records to feed them, or, for
+question; `relations.store.index` only chooses which records to feed them, or, for
 `timeline`, keeps what `record_entries` makes of each record, in this order.
 Dictionaries are imported lazily: a `list` by date needs none.
 """
@@ -61,7 +61,7 @@ def resolve_countries(words: Iterable[str], kb: Knowledge) -> list[str]:
 def resolve_topic(topic: str | None, kb: Knowledge) -> str | None:
     if topic is None:
         return None
-    from relations.topics import topic_ids
+    from relations.parser.topics import topic_ids
 
     ids = topic_ids(kb)
     t = topic.strip().lower()

@@ -85,7 +85,7 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str
         from rich.markup import escape
         from rich.table import Table
 
-        from relations.console import make_console
+        from relations.render.console import make_console
 
         console = console or make_console()
         table = Table(title=title, show_lines=False, header_style="bold")

@@ -26,7 +26,7 @@ from relations.errors import DictionaryError
 from relations.text import fold, is_word_boundary
 
 FILES = ("countries", "organizations", "names", "topics", "agreements", "events", "places")
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NO_CACHE_ENV = "RELATIONS_NO_CACHE"   # set to 1: always read the YAML files
 CACHE_FORMAT = 1                      # raise when the cached payload changes shape
 

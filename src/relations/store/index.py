@@ -53,7 +53,7 @@ import orjson
 from relations.digest import blake2b as _blake2b
 
 if TYPE_CHECKING:
-    from relations.archive import Archive
+    from relations.store.archive import Archive
 
 Warn = Callable[[str], None]
 
@@ -90,7 +90,7 @@ def _entries_version() -> str:
              "event": {"type": "signing", "date": "2020-01-01", "place": "p"},
              "agreements": [{"status": "signed", "kind": "treaty", "text": "a"}, {"status": "planned", "text": "b"}],
              "past_events": [{"date": "1960-12-02", "text": "c"}, {"date": None, "text": "d"}]}
-    from relations.output import jsonl_line
+    from relations.render.output import jsonl_line
 
     return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest()
 
@@ -555,7 +555,7 @@ class Index:
 
     def _index_lines(self, conn, start: int, line_no: int, size: int, bulk: bool) -> tuple[int, int]:
         """Index the complete lines in [start, size); return (bytes covered, lines covered)."""
-        from relations.output import jsonl_line
+        from relations.render.output import jsonl_line
         from relations.query import record_entries
         from relations.text import fold_key
 
@@ -740,7 +740,7 @@ class Index:
         if x != y and q("SELECT 1 FROM tlodd WHERE a = ? AND b = ? LIMIT 1", (x, y)).fetchone() is None:
             return self._stored_timeline(x, y, since, until, topic)
         from relations import query
-        from relations.output import jsonl_line
+        from relations.render.output import jsonl_line
 
         return [jsonl_line(e) for e in query.timeline(self.pair_records(a, b), a, b, since=since,
                                                       until=until, topic=topic)]
@@ -874,7 +874,7 @@ def list_records(archive: Archive, warn: Warn = _noop, *, since=None, until=None
 def _timeline_lines(archive: Archive, a: str, b: str, warn: Warn, since, until, topic) -> list[bytes]:
     def scan():
         from relations import query
-        from relations.output import jsonl_line
+        from relations.render.output import jsonl_line
 
         return iter([[jsonl_line(e) for e in query.timeline(archive.records(warn), a, b, since=since,
                                                             until=until, topic=topic)]])

@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from relations.countries import CountryMention, Mentions
+from relations.parser.countries import CountryMention, Mentions
 from relations.knowledge import Knowledge
-from relations.organizations import Org, vocab as org_vocab
-from relations.runs import OFFICE_MODIFIERS, Run, Tok, office_heads
+from relations.parser.organizations import Org, vocab as org_vocab
+from relations.parser.runs import OFFICE_MODIFIERS, Run, Tok, office_heads
 from relations.text import LazyPattern, SpanIndex, fold, fold_key
 
 SURNAME_COUNTRY = {"vietnamese": "VNM", "korean": "KOR", "chinese": "CHN", "khmer": "KHM", "lao": "LAO",

@@ -13,20 +13,20 @@ from collections import Counter
 from datetime import date
 
 from relations import knowledge as _knowledge
-from relations.agreements import find_agreements
-from relations.clean import layout
-from relations.countries import Mentions, find_countries
-from relations.dates import find_dates
+from relations.parser.agreements import find_agreements
+from relations.parser.layout import layout
+from relations.parser.countries import Mentions, find_countries
+from relations.parser.dates import find_dates
 from relations.errors import ParseError
-from relations.events import _places, event_date, event_place, event_type, parties as find_parties, past_events
-from relations.header import as_date, credit, date_from_text, split_header, title as make_title
+from relations.parser.events import _places, event_date, event_place, event_type, parties as find_parties, past_events
+from relations.parser.header import as_date, credit, date_from_text, split_header, title as make_title
 from relations.knowledge import Knowledge
-from relations.organizations import find_organizations, infer_countries, vocab as org_vocab
-from relations.persons import companion_of, find_persons, host_of, visited_country
+from relations.parser.organizations import find_organizations, infer_countries, vocab as org_vocab
+from relations.parser.persons import companion_of, find_persons, host_of, visited_country
 from relations.record import SCHEMA, content_hash, make_id
-from relations.runs import cap_runs, tokens
+from relations.parser.runs import cap_runs, tokens
 from relations.text import SpanIndex, fold, sentences
-from relations.topics import Topics
+from relations.parser.topics import Topics
 
 MAX_CHARS = 2_000_000
 

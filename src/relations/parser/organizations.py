@@ -13,9 +13,9 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from relations.countries import CountryMention, Mentions
+from relations.parser.countries import CountryMention, Mentions
 from relations.knowledge import Knowledge, Matcher
-from relations.runs import Run, Tok, office_heads
+from relations.parser.runs import Run, Tok, office_heads
 from relations.text import LazyPattern, SpanIndex, fold, fold_key
 
 GENERIC = {"party", "parties", "state", "states", "government", "governments", "ministry", "ministries",

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from relations.dates import MONTHS, find_full_dates, parse_iso
+from relations.parser.dates import MONTHS, find_full_dates, parse_iso
 from relations.errors import ParseError
 from relations.text import LazyPattern, fold, sentences
 

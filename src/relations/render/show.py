@@ -8,7 +8,7 @@ from bisect import bisect_right
 from rich.markup import escape
 from rich.text import Text
 
-from relations.output import _CONTROL, visible
+from relations.render.output import _CONTROL, visible
 
 STYLES = {"person": "bold cyan", "organization": "bold magenta", "country": "bold green", "topic": "underline",
           "agreement": "reverse", "date": "bold yellow"}

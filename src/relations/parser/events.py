@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from relations.dates import DateMention, MONTHS, WEEKDAYS
+from relations.parser.dates import DateMention, MONTHS, WEEKDAYS
 from relations.knowledge import Knowledge, Matcher
 from relations.text import LazyPattern, SpanIndex, fold
 

@@ -1,0 +1,1 @@
+"""Showing answers: every output format, the view of one record, the terminal."""

@@ -1,0 +1,1 @@
+"""Keeping records: the JSON Lines archive and the index derived from it."""
