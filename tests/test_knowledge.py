@@ -213,17 +213,19 @@ def test_no_cache_when_disabled_or_unwritable(cache_dir, monkeypatch, tmp_path):
     assert knowledge.load().country_code("vietnam") == "VNM"
 
 
-def test_yaml_that_json_cannot_keep_is_not_cached(cache_dir, tmp_path, monkeypatch):
+def test_yaml_that_json_cannot_keep_is_refused_and_not_cached(cache_dir, tmp_path, monkeypatch):
     import datetime
 
     user = tmp_path / "mine"
     user.mkdir()
-    (user / "events.yaml").write_text("reviewed: 2024-01-02\n", encoding="utf-8")
-    kb = knowledge.load([user])
-    assert kb.section("events", "reviewed") == datetime.date(2024, 1, 2)
+    (user / "agreements.yaml").write_text("vague:\n  - the accords\n  - 2024-01-02\n", encoding="utf-8")
+    with pytest.raises(DictionaryError, match=r"agreements\.yaml:3: key 'vague\[1\]' must be a string, not a date"):
+        knowledge.load([user])
     assert not knowledge.cache_path((str(user),)).exists()
-    knowledge._load_cached.cache_clear()
-    assert knowledge.load([user]).section("events", "reviewed") == datetime.date(2024, 1, 2)
+    # and should such a value reach the cache writer, it is not kept: JSON would give it back as a string
+    path = tmp_path / "kept.json"
+    knowledge._write_cache(path, "key", {"events": {"on": datetime.date(2024, 1, 2)}}, [])
+    assert not path.exists()
 
 
 def test_dictionaries_are_read_only_by_the_safe_loaders(tmp_path, monkeypatch):

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator
 import ahocorasick
 
 from relations.errors import DictionaryError
+from relations.knowledge import schema
 from relations.text import fold, is_word_boundary
 
 FILES = ("countries", "organizations", "names", "topics", "agreements", "events", "places")
@@ -149,52 +150,13 @@ def _read_yaml(text: str, where: str) -> dict:
     return data
 
 
-def _merge(base: dict, extra: dict, where: str, keys: tuple = ()) -> None:
-    """Layer a user file on the shipped data; a wrong shape is an error naming the file, line and key."""
-
-    def fail(path: tuple, what: str) -> None:
-        import yaml
-
-        line = ""
-        try:  # find the line of the key in the user's file (only on this error path)
-            node = yaml.compose(Path(where).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-            for k in path:
-                if isinstance(node, yaml.MappingNode):
-                    node = next(v for kn, v in node.value if kn.value == str(k))
-                else:
-                    node = node.value[k]
-            line = f":{node.start_mark.line + 1}"
-        except Exception:
-            pass
-        name = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in path).replace(".[", "[")
-        raise DictionaryError(f"{where}{line}: key '{name}' {what}")
-
-    def kind(v) -> str:
-        return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(type(v), type(v).__name__)
-
-    stem = Path(where).stem
+def _merge(base: dict, extra: dict) -> None:
+    """Layer a user file (already checked against the schema) on the shipped data: lists extend, mappings merge."""
     for key, value in extra.items():
-        path = keys + (key,)
-        if not keys and stem == "countries":
-            if key == "not_countries":
-                if not isinstance(value, list):
-                    fail(path, f"must be a list, not {kind(value)}")
-            elif not isinstance(value, dict):
-                fail(path, f"must be a mapping (aliases, demonyms, ...), not {kind(value)}")
-        if not keys and stem == "topics" and key == "topics" and isinstance(value, list):
-            for i, t in enumerate(value):
-                if not isinstance(t, dict) or "id" not in t:
-                    fail(path + (i,), "needs an 'id'")
-        if key not in base:
-            base[key] = value
-        elif isinstance(base[key], list):
-            if not isinstance(value, list):
-                fail(path, f"must be a list, not {kind(value)}")
+        if isinstance(base.get(key), list) and isinstance(value, list):
             base[key] = base[key] + value
-        elif isinstance(base[key], dict):
-            if not isinstance(value, dict):
-                fail(path, f"must be a mapping, not {kind(value)}")
-            _merge(base[key], value, where, path)
+        elif isinstance(base.get(key), dict) and isinstance(value, dict):
+            _merge(base[key], value)
         else:
             base[key] = value
 
@@ -242,7 +204,7 @@ def _read_sources(dirs: tuple[str, ...]) -> tuple[dict, list[list]]:
     data: dict[str, dict] = {}
     for name in FILES:
         f = DATA_DIR / f"{name}.yaml"
-        data[name] = _read_yaml(_read_text(f, f.name), f.name) if f.is_file() else {}
+        data[name] = _read_checked(name, f, f.name) if f.is_file() else {}
     for d in dirs:
         path = Path(d)
         if not path.is_dir():
@@ -250,9 +212,15 @@ def _read_sources(dirs: tuple[str, ...]) -> tuple[dict, list[list]]:
         for f in sorted(path.glob("*.yaml")):
             if f.stem not in FILES:
                 raise DictionaryError(f"{f}: unknown dictionary name (expected one of {', '.join(FILES)})")
-            _merge(data[f.stem], _read_yaml(_read_text(f, str(f)), str(f)), str(f))
-    _validate(data)
+            _merge(data[f.stem], _read_checked(f.stem, f, str(f)))
     return data, _country_table()
+
+
+def _read_checked(name: str, path: Path, where: str) -> dict:
+    text = _read_text(path, where)
+    data = _read_yaml(text, where)
+    schema.validate(name, data, where, text)
+    return data
 
 
 def _country_table() -> list[list]:
@@ -344,7 +312,8 @@ def _from_cache(path: Path, key: str) -> Knowledge | None:
         if not (isinstance(data, dict) and set(data) == set(FILES) and all(isinstance(v, dict) for v in data.values())
                 and isinstance(table, list) and all(isinstance(r, list) and len(r) == 4 for r in table)):
             return None
-        _validate(data)
+        for name in FILES:
+            schema.validate(name, data[name], "cached dictionaries")
         return _build(data, table)
     except Exception:  # a damaged cache only means a full load, which reports any real problem itself
         return None
@@ -372,19 +341,6 @@ def _write_cache(path: Path, key: str, data: dict, table: list[list]) -> None:
             tmp.unlink()
         except OSError:
             pass
-
-
-def _validate(data: dict) -> None:
-    for code, entry in data["countries"].items():
-        if code == "not_countries":
-            if not isinstance(entry, list):
-                raise DictionaryError("countries.yaml: 'not_countries' must be a list")
-            continue
-        if not isinstance(entry, dict):
-            raise DictionaryError(f"countries.yaml: key '{code}' must be a mapping")
-    for i, t in enumerate(data["topics"].get("topics", [])):
-        if not isinstance(t, dict) or "id" not in t:
-            raise DictionaryError(f"topics.yaml: topics[{i}] needs an 'id'")
 
 
 def _country_forms(data: dict, table: list[list]) -> Iterator[tuple[str, str, bool]]:
