@@ -221,9 +221,10 @@ _LOWER_OFFICE = re.compile(r"\b(?:counterpart|leader|minister|president|premier|
 _OFFICE_ENDS = ("counterpart", "leader", "minister", "president", "premier", "ambassador", "chairman", "secretary")
 _PLURAL_ENDS = ("presidents", "ministers", "premiers", "leaders", "chancellors", "ambassadors", "secretaries",
                 "counterparts")
+_PORTFOLIO_GAP = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?")
 _HYPHENATED = re.compile(r"[^\W\d_]+-[A-Z][^\W\d_]+")
 _LAST_WORD_REVERSED = re.compile(r"\s*\w+")
-_PORTFOLIO_AND = LazyPattern(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|the)\s+)?){1,6})and\s+$")
+_PORTFOLIO_AND = LazyPattern(r"((?:[A-Z][\w’'-]*,?\s+(?:(?:of|for|the)\s+)?){1,8})and\s+$")
 _COUNTERPART = LazyPattern(r"\b(?:his|her|their|its)\s+(?:([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s+)?counterparts?\s*,?\s*$")
 _CREDIT = LazyPattern(r"(?:\b(?:Photo|photo|Photos|Reporter|Source|Photographer)\s*:?\s*|\b(?:Photo|photo|Photos)\s+by\s+"
                      r"|(?:^|\n)\s*(?:By|BY)\s+|[/|]\s*)$")
@@ -343,6 +344,10 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         if len(name_toks) != 1:
             return None
         weak = True
+    if tspan and (_PORTFOLIO_GAP.fullmatch(text, tspan[1], start) or (
+            len(name_toks) == 1 and re.search(r"\s(?:of|for|on)\s", title or "")
+            and re.fullmatch(r"\s+and\s+", text[tspan[1]:start]))):
+        return None   # "Minister for Sustainability and …", "Minister of Technology and Innovation": a portfolio
     if appos[0] and not title:
         title, tspan, tcountry = appos
     country, how = tcountry, "title" if tcountry else None
@@ -383,8 +388,9 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     if country is None and ctx["mentions"]:
         # "Cuban Prime Minister Manuel Marrero and Foreign Vice Minister Gerardo Penalver": one adjective for both
         q = ctx["mentions"][-1]
+        # (not when both hold the same office: "French Foreign Minister X and Federal Foreign Minister Y")
         if q["how"] in ("title", "adjective") and re.fullmatch(r"\s+and\s+", text[q["end"]:piece[0].start]) \
-                and piece[0].start < start:
+                and piece[0].start < start and not _same_office(q["title"], title):
             country, how = q["country"], "adjective shared with " + q["name"]
     is_plural = None
     if plural and not title:
@@ -408,6 +414,14 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
             "plural": is_plural}
 
 
+def _same_office(a: str | None, b: str | None) -> bool:
+    """`Foreign Minister` and `Federal Foreign Minister`: one office, so two states."""
+    if not a or not b:
+        return False
+    fa, fb = fold(a).split(), fold(b).split()
+    return len(fa) >= 2 and len(fb) >= 2 and fa[-2:] == fb[-2:]
+
+
 def _shorter_form(words: set, word_sets: dict) -> bool:
     """Some name found before has every word of `words` and more."""
     buckets = [word_sets.get(w) for w in words]
@@ -423,8 +437,10 @@ def _portfolio_goes_on(text: str, t: Tok, v: PersonVocab) -> bool:
     if not m or t.folded in v.surname_codes or t.folded in v.particles:
         return False
     words = [fold(w) for w in m.group(1).split() if w not in ("of", "for", "the")]
+    # "Minister of Higher Education, Science, Research and Innovation X": a list of portfolios
+    listed = "," in m.group(1)
     return bool(words) and any(_is_head(w, v) for w in words) and (words[-1] in v.offices or words[-1] in MODIFIERS
-                                                                    or words[-1] in v.not_names)
+                                                                    or words[-1] in v.not_names or listed)
 
 
 _PLURAL_WORDS = r"(?:(?:former|then|the|two)\s+)?(?:(?:prime|foreign|defen[cs]e|deputy|vice)\s+)?(?:presidents|ministers|premiers|leaders|chancellors|ambassadors|secretaries|counterparts)"
@@ -550,6 +566,12 @@ def visited_country(text: str, spans, cmentions) -> str | None:
             cm = _starting_at(cmentions, pos)
             if cm:
                 return cm.code
+        # "Jaishankar concluded his Maldives visit", "X began her state visit to …" (above)
+        m = _OWN_VISIT.match(after)
+        if m:
+            cm = _starting_at(cmentions, e + m.end(), demonym=False)
+            if cm and re.match(r"\s+(?:(?:state|official|working)\s+)?visit\b", text[cm.end:cm.end + 24]):
+                return cm.code
         # "Putin would visit India next year", "Modi arrived in Japan"
         m = _GOES.match(after)
         if m:
@@ -559,6 +581,7 @@ def visited_country(text: str, spans, cmentions) -> str | None:
     return None
 
 
+_OWN_VISIT = LazyPattern(r"\s+(?:\w+\s+){1,2}?(?:his|her)\s+(?:first\s+|two-day\s+|three-day\s+)?")
 _HOSTS = LazyPattern(r"\s+(?:(?:on|this|last)\s+\w+\s+|also\s+|has\s+|had\s+)?(?:received|receives|welcomed|welcomes|hosted|hosts)\s+"
                     r"(?:(?:the|a|an|visiting)\s+)?")
 
