@@ -23,7 +23,9 @@ GENERIC = {"party", "parties", "state", "states", "government", "governments", "
 NOT_LEAD = {"government", "state", "republic", "kingdom", "island", "islands", "city", "province"}
 # a head noun written alone after a country adjective is still a name: "the Mozambican Assembly"
 SOLO_HEADS = {"assembly", "parliament", "senate", "congress", "embassy", "consulate", "navy", "diet", "duma",
-              "legislature", "knesset", "politburo"}
+              "legislature", "knesset", "politburo", "railway", "railways", "television"}
+# a national body named by its sector alone
+SECTOR_HEADS = {"railway", "railways", "television", "airlines", "airways"}
 # heads of diplomatic missions take their place: "Embassy in Vietnam", "Consulate General in Bengaluru"
 MISSIONS = {"embassy", "consulate", "consulate-general", "mission"}
 # an ordinal in front makes a gathering, not a body: "the 29th Future of Asia Forum"
@@ -53,6 +55,13 @@ class Org:
         if cached is None or cached[0] != self.name:
             cached = self.__dict__["_key"] = (self.name, org_key(self.name))
         return cached[1]
+
+    @property
+    def names_a_sector(self) -> bool:
+        """`Bangladesh Railway`, `Indian Railways`: the body is the sector itself, so cooperation with it is
+        cooperation in that field."""
+        words = self.key.split()
+        return len(words) == 1 and words[0] in SECTOR_HEADS
 
 
 def org_key(name: str) -> str:
@@ -170,7 +179,9 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset(
             has_of, has_head = tail[i + 1]
             if nw in v.person_heads or ((nxt.text == "the" or nw in v.leads or _country_at(cmentions, nxt.start, nxt.end)
                                          or (not has_of and has_head))
-                                        and (_complete(cur, v) or cur[-1].end in known_ends)):
+                                        and (_complete(cur, v) or cur[-1].end in known_ends)) \
+                    or (has_head and not has_of and (_only_place(cur, nxt, cmentions)
+                                                     or _country_at(cmentions, nxt.start, nxt.end))):
                 segs.append(cur)
                 cur = []
                 continue
@@ -204,11 +215,20 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset(
                     seg = seg[1:]
             else:
                 break
-        while seg and seg[0].text.lower() in ("the", "a", "an", "and", "of"):
+        # ("Between Thailand's Ministry of …" at a sentence start: the preposition is not the name's)
+        while seg and seg[0].text.lower() in ("the", "a", "an", "and", "of", "between", "with", "from", "by"):
             seg = seg[1:]
         if seg:
             out.append(seg)
     return out
+
+
+def _only_place(cur: list[Tok], nxt: Tok, cmentions) -> bool:
+    """`India and Bangladesh Council of …`, `Roscosmos and the China National Space Administration`: the words
+    before `and` are a country or a one-word name, not the start of the body after it."""
+    if all(_country_at(cmentions, t.start, t.end) for t in cur):
+        return True
+    return len(cur) == 1 and nxt.text == "the"
 
 
 def _tail_flags(toks: list[Tok], v: OrgVocab) -> list[tuple[bool, bool]]:
@@ -238,6 +258,8 @@ def _name_like_tail(seg: list[Tok], v: OrgVocab, cmentions) -> int:
     tail = seg[i:]
     if not tail:
         return n
+    if i > 0 and seg[i - 1].text == "and" and tail[0].folded not in v.surnames:
+        return n   # "Council of Scientific and Industrial Research": the portfolio goes on after `and`
     if len(tail) >= 2:
         return i
     return i if tail[0].folded in v.surnames else n
@@ -266,7 +288,7 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
     for run in runs:
         for seg in _segments(run, v, text, cmentions, known_ends):
             org = _structural(seg, v, text, cmentions)
-            if org and not skip(org.start, org.end):
+            if org and not skip(org.start, org.end) and not _not_a_body(text, org):
                 if index.holds(org.start, org.end):
                     continue
                 inner = index.starting_in(org.start, org.end)
@@ -292,6 +314,16 @@ def find_organizations(text: str, folded: str, runs: list[Run], cmentions: list[
     found = _full_forms(text, found, runs, v, cmentions)
     found = _drop_party_organs(text, found)
     return _acronym_forms(_merge(found), v)
+
+
+_DESK = LazyPattern(r"\s*[:|]")
+
+
+def _not_a_body(text: str, org: Org) -> bool:
+    """`TNI Bureau:` opening a line is the outlet's news desk, not a body of the story."""
+    line_start = text.rfind("\n", 0, org.start) + 1
+    return org.name.endswith("Bureau") and bool(_DESK.match(text, org.end)) \
+        and not text[line_start:org.start].strip()
 
 
 class _Found:

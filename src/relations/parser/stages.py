@@ -159,7 +159,8 @@ def find_topics(doc: Doc) -> None:
     title_spans = [tuple(p.title_span) for p in doc.persons if p.title_span]
     noise = [n for n in doc.layout.noise if n != doc.layout.headline]
     doc.topic_finder = Topics(doc.body, doc.folded, doc.kb)
-    doc.topics = doc.topic_finder.find(doc.organization_spans() + credit_spans + title_spans + noise)
+    names = [sp for o in doc.organizations if not o.names_a_sector for sp in o.spans]
+    doc.topics = doc.topic_finder.find(names + credit_spans + title_spans + noise)
 
 
 def find_documents(doc: Doc) -> None:
