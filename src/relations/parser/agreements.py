@@ -71,6 +71,11 @@ _ANAPHOR = re.compile(r"^(?:the|these|those|this|such|both|all)\s+(?:(?:followin
 _INCLUDED = LazyPattern(r"^[\s,]*(?:which|that)\s+(?:includes?|included|covers?|covered|comprises?|comprised|"
                        r"contains?|contained|consists? of|groups?)\b")
 _NAMED = re.compile(r"[A-Z][\w’'-]*\s+(?:[A-Z][\w’'-]*\s+|of\s+|on\s+|the\s+|for\s+)*$")
+# a capital that names nothing: a sentence's first article ("An MoU between …") or an acronym noun ("MoU")
+_ARTICLE_ONLY = re.compile(r"(?:A|An|The|This|That|These|Those|Another|One|Each)\s+$")
+_ACRONYM_NOUN = re.compile(r"(?:MO[UC]|Mo[UC])s?")
+# a line of a list: "▪︎ An MoU between …", "- Agreement on …", "3. MoU on …"
+_LIST_ITEM = re.compile(r"\s*(?:[▪•●◦■□◆►*·–—-]\ufe0e?|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*")
 
 
 def _phrase(text: str, s: int, e: int, sent: tuple[int, int]) -> tuple[int, int]:
@@ -169,12 +174,13 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
             # "a defence agreement to replace the Lombok Treaty signed in 2006": the other document's words are its own
             det = re.search(r"\b(?:the|a|an|its|their)\s+(?:[\w’'-]+\s+){0,4}$", text[max(e, nxt - 60):nxt])
             st_right = max(e, nxt - 60) + det.start() if det else nxt
-        status = _status(folded, sent, left, st_right, v, pub_year, ref, nested=nxt is not None and nxt < right)
+        status = _status(folded, sent, left, st_right, v, pub_year, ref, nested=nxt is not None and nxt < right,
+                         noun_end=e)
         if status == "planned" and _NAMED.search(text[left:s]) and text[s].isupper() and text[left:left + 4] == "the " \
                 and re.search(r"\b(?:talks|discussions|consultations)\b[^.;]{0,60}\bon\s+$", folded[max(sent[0], left - 80):left]) \
                 and not re.search(r"\b(?:sign|conclude|finali[sz]e|negotiat\w*)\b", folded[max(sent[0], left - 80):left]):
             status, how = "existing", "talks on a named document"
-        named = bool(_NAMED.search(text[left:s]) and text[s].isupper())
+        named = _named(text, left, s, e)
         if status is None and idx is not None:
             if idx in cue_in:
                 status, how = cue_in[idx], "carried from earlier in the sentence"
@@ -183,7 +189,10 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
                 status, how = cue_in[idx - 1], "carried from the sentence before"
         if status is None and kind == "joint-statement":
             status, how = "signed", "a joint statement is issued at the event"
-        if status is None and _NAMED.search(text[left:s]) and text[s].isupper():
+        if status is None and cue_in and _list_item(text, left):
+            # "The MoUs are: ▪ An MoU on …": an item of a list takes the status told before the list
+            status, how = cue_in[max(cue_in)], "an item of a list"
+        if status is None and named:
             status, how = "existing", "a named document"
         if status is None:
             continue
@@ -227,6 +236,19 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
 
 _ABOUT = re.compile(r"\s*(?:\([^)]{1,12}\)\s*)?(?:between\s[^,;.]{0,150}?\s)?"
                     r"(?:on|about|concerning|regarding|covering|in the (?:field|area)s? of)\b")
+
+
+def _named(text: str, left: int, s: int, e: int) -> bool:
+    """`the Comprehensive Partnership Agreement`: capitalised words before a capitalised noun name a document."""
+    before = text[left:s]
+    return bool(text[s].isupper() and _NAMED.search(before) and not _ARTICLE_ONLY.fullmatch(before)
+                and not (_ACRONYM_NOUN.fullmatch(text, s, e) and not before.strip(" ").istitle()))
+
+
+def _list_item(text: str, left: int) -> bool:
+    line = text.rfind("\n", 0, left) + 1
+    return line > 0 and bool(_LIST_ITEM.fullmatch(text, line, left) or
+                             (_LIST_ITEM.match(text, line) and _ARTICLE_ONLY.fullmatch(text, _LIST_ITEM.match(text, line).end(), left)))
 
 
 def _described(low: str, noun_end: int) -> bool:
@@ -280,11 +302,14 @@ def _drop_umbrellas(items: list[Agreement]) -> list[Agreement]:
 
 
 def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_year, ref=None,
-            nested: bool = False) -> str | None:
+            nested: bool = False, noun_end: int | None = None) -> str | None:
     before = folded[max(sent[0], left - 90):left]
     inside = folded[left:right]
     after = "" if nested else folded[right:min(sent[1], right + 60)]
     around = before + " " + inside
+    # the cue words of the document's description are what it is about, not its status:
+    # "signed the document on the … feasibility study"
+    cued = before + " " + folded[left:noun_end] if noun_end and noun_end < right else around
     years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", inside + " " + after)]
     done = re.search(r"\b(?:signed|concluded|issued|adopted|inked|signing)\b", before[-40:] + inside + after)
     if pub_year and years and min(years) < pub_year and done:
@@ -305,8 +330,11 @@ def _status(folded: str, sent, left: int, right: int, v: AgreementVocab, pub_yea
         return "existing"
     planned = v.status.get("planned")
     signed = v.status.get("signed")
-    pm = list(planned.finditer(around)) if planned else []
-    sm = list(signed.finditer(around)) if signed else []
+    pm = list(planned.finditer(cued)) if planned else []
+    sm = list(signed.finditer(cued)) if signed else []
+    if not pm and not sm and cued is not around:
+        pm = list(planned.finditer(around)) if planned else []
+        sm = list(signed.finditer(around)) if signed else []
     if (re.search(r"\b(?:will|to|would|shall|soon|early)\s+(?:also\s+)?(?:be\s+)?(?:\w+ly\s+)?(?:sign|ink|adopt|conclude|finali[sz]e)\b",
                   around)
             or re.search(r"\b(?:will|would|shall|plan\s+to|plans\s+to|aim\s+to|aims\s+to)\s+(?:also\s+)?(?:jointly\s+)?"
