@@ -223,7 +223,9 @@ def find_agreements(text: str, folded: str, sents: list[tuple[int, int]], kb: Kn
                       {"status": how, "before": folded[max(0, left - 16):left],
                        "plural": folded[e - 1] == "s" and kind != "minutes", "described": _described(low, e - left)})
         # "cooperation documents" named twice, neither described: one document
-        if not tops and not _described(low, e - left) and (kind, status) in out_kinds:
+        # (one between named signatories is its own: "MoU between Prasar Bharati and Bangladesh Television")
+        if not tops and not _described(low, e - left) and (kind, status) in out_kinds \
+                and not (names and re.search(r"\bbetween\b", low)):
             continue
         for got in _split(a, text, e, topics_in):
             out.append(got)
@@ -265,11 +267,14 @@ _AND_ON = LazyPattern(r",?\s+and\s+(?=(?:on|in the (?:field|area)s? of)\b)")
 def _split(a: Agreement, text: str, noun_end: int, topics_in) -> list[Agreement]:
     """`agreements on X and on Y` (a plural noun with two descriptions): one entry per description."""
     s, e = a.span
-    if not fold(text[noun_end - 1:noun_end]) == "s" or not _described(fold(text[s:e]), noun_end - s):
+    if not fold(text[noun_end - 1:noun_end]) == "s":
         return [a]
+    if not _described(fold(text[s:e]), noun_end - s):
+        # "agreements to cooperate in a range of economic fields and on anti-terrorism measures"
+        return _split_fields(a, text, noun_end, topics_in) if _TO_COOPERATE.match(text, noun_end) else [a]
     m = _AND_ON.search(text, noun_end, e)
     if not m:
-        return [a]
+        return _split_fields(a, text, noun_end, topics_in)
     first = Agreement(a.kind, a.status, a.parties, sorted(topics_in(s, m.start())), text[s:m.start()].strip(),
                       (s, m.start()), dict(a.evidence))
     second = Agreement(a.kind, a.status, a.parties, sorted(topics_in(m.end(), e)), text[m.end():e].strip(),
@@ -277,6 +282,40 @@ def _split(a: Agreement, text: str, noun_end: int, topics_in) -> list[Agreement]
     if not first.topics or not second.topics:
         return [a]
     return [first, second]
+
+
+_FIELDS_START = LazyPattern(r"\b(?:on|in|of|about|covering|concerning|regarding|including|such as)\s+"
+                            r"(?:(?:the|a)\s+)?(?:(?:fields?|areas?|sectors?|spheres?|range)\s+of\s+)?")
+_FIELD_NAMES = LazyPattern(r"\b(?:in|on)\s+the\s+(?:fields?|areas?|sectors?|spheres?)\s+of\s+")
+_TO_COOPERATE = LazyPattern(r"\s+to\s+(?:cooperate|collaborate|work\s+together)\b")
+_OPEN_LIST = LazyPattern(r"\b(?:and|or)\s+(?:many\s+|several\s+|various\s+)?other\b|\betc\b")
+_FIELD_SEP = LazyPattern(r",\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as)\s+")
+
+
+def _split_fields(a: Agreement, text: str, noun_end: int, topics_in) -> list[Agreement]:
+    """`MoUs on trade, health and culture`: a plural document noun over a list of fields is one document
+    per field, each with its own topics."""
+    s, e = a.span
+    m = _FIELD_NAMES.search(text, noun_end, e) or _FIELDS_START.search(text, noun_end, e)
+    if not m:
+        return [a]
+    if _OPEN_LIST.search(text, m.end(), e):
+        return [a]   # "agreements on security, defence and other industries": a summary, not a count of documents
+    pieces, at = [], m.end()
+    for sep in _FIELD_SEP.finditer(text, m.end(), e):
+        pieces.append((at, sep.start()))
+        at = sep.end()
+    pieces.append((at, e))
+    out: list[Agreement] = []
+    for ps, pe in pieces:
+        tops = sorted(topics_in(ps, pe))
+        if not tops:
+            continue
+        if out and set(tops) <= set(out[-1].topics):
+            continue
+        out.append(Agreement(a.kind, a.status, a.parties, tops, text[ps:pe].strip(), (ps, pe),
+                             dict(a.evidence, split="one field of a plural document noun")))
+    return out if len(out) >= 2 else [a]
 
 
 def _drop_umbrellas(items: list[Agreement]) -> list[Agreement]:
