@@ -289,6 +289,8 @@ _FIELDS_START = LazyPattern(r"\b(?:on|in|of|about|covering|concerning|regarding|
 _FIELD_NAMES = LazyPattern(r"\b(?:in|on)\s+the\s+(?:fields?|areas?|sectors?|spheres?)\s+of\s+")
 _TO_COOPERATE = LazyPattern(r"\s+to\s+(?:cooperate|collaborate|work\s+together)\b")
 _OPEN_LIST = LazyPattern(r"\b(?:and|or)\s+(?:many\s+|several\s+|various\s+)?other\b|\betc\b")
+_CLAUSE = LazyPattern(r"(?:also\s+|then\s+)?[a-z]+ed\s+(?:the|a|an|\d+|two|three|four|five|six|seven|eight|nine|ten|"
+                      r"several|new|its|their)\b|(?:will|would|is|are|was|were|has|have|had)\b")
 _FIELD_SEP = LazyPattern(r",\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as)\s+")
 
 
@@ -308,6 +310,8 @@ def _split_fields(a: Agreement, text: str, noun_end: int, topics_in) -> list[Agr
     pieces.append((at, e))
     out: list[Agreement] = []
     for ps, pe in pieces:
+        if _CLAUSE.match(text, ps):
+            break   # "MoUs on capacity building and inaugurated six projects": the list has ended
         tops = sorted(topics_in(ps, pe))
         if not tops:
             continue
