@@ -174,8 +174,16 @@ def find_persons(text: str, toks: list[Tok], runs: list[Run], cmentions: list[Co
 def _split_shared_titles(persons: list[Person], text: str) -> None:
     """`The Prime Minister and President Zelenskyy`: when another person of the story holds the first office,
     the phrase names two people and only the last office is this one's."""
+    names = {w for q in persons for w in q.words}
     for p in persons:
         if not p.title or " and " not in p.title or not p.title_span:
+            continue
+        first, _, rest = p.title.rpartition(" and ")
+        if any(fold_key(w) in names and fold_key(w) not in p.words for w in first.split()[-2:]):
+            # "Prime Minister Wong and Premier Li Qiang": the words before `and` end with another person's name
+            cut = text.rfind(" and ", p.title_span[0], p.title_span[1])
+            if cut > 0:
+                p.title, p.title_span = rest, (cut + 5, p.title_span[1])
             continue
         first, _, rest = p.title.partition(" and ")
         if not re.search(r"\b[Tt]he\s+$", text[max(0, p.title_span[0] - 4):p.title_span[0]]):
