@@ -50,7 +50,7 @@ def assign(doc: Doc) -> None:
         if p.country is None and p.title_span:
             _from_office(p, doc)
     for p in doc.persons:
-        if p.country is None or (p.country_how or "").startswith(("not a ", "family name")):
+        if p.country is None or (p.country_how or "").startswith(("not a ", "family name", "adjective shared")):
             # the words beside the name outweigh a guess from its naming tradition
             _from_words_beside(p, doc)
     home = _story_home(doc)

@@ -180,8 +180,8 @@ def _segments(run: Run, v: OrgVocab, text: str, cmentions, known_ends=frozenset(
             if nw in v.person_heads or ((nxt.text == "the" or nw in v.leads or _country_at(cmentions, nxt.start, nxt.end)
                                          or (not has_of and has_head))
                                         and (_complete(cur, v) or cur[-1].end in known_ends)) \
-                    or (has_head and not has_of and (_only_place(cur, nxt, cmentions)
-                                                     or _country_at(cmentions, nxt.start, nxt.end))):
+                    or (has_head and _only_place(cur, nxt, cmentions)) \
+                    or (has_head and not has_of and _country_at(cmentions, nxt.start, nxt.end)):
                 segs.append(cur)
                 cur = []
                 continue

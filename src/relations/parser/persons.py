@@ -272,6 +272,9 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         if fold_key(t.text) in v.places and _is_title_word(nxt, v):
             i += 1   # "Riyadh Governor Prince …", "Tokyo Governor …": the office's place
             continue
+        if nxt in ("minister", "secretary") and i + 2 < len(piece):
+            i += 1   # "Water Minister Abebe …", "Economy Secretary …": the portfolio before the office
+            continue
         if i == 0 and len(piece) >= 3 and _portfolio_goes_on(text, t, v):
             i += 1   # "Minister for Maritime Affairs and Investment Luhut …": the office goes on after `and`
             continue
@@ -352,9 +355,8 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         if len(name_toks) != 1:
             return None
         weak = True
-    if tspan and (_PORTFOLIO_GAP.fullmatch(text, tspan[1], start) or (
-            len(name_toks) == 1 and re.search(r"\s(?:of|for|on)\s", title or "")
-            and re.fullmatch(r"\s+and\s+", text[tspan[1]:start]))):
+    if tspan and len(name_toks) == 1 and (_PORTFOLIO_GAP.fullmatch(text, tspan[1], start) or (
+            re.search(r"\s(?:of|for|on)\s", title or "") and re.fullmatch(r"\s+and\s+", text[tspan[1]:start]))):
         return None   # "Minister for Sustainability and …", "Minister of Technology and Innovation": a portfolio
     if appos[0] and not title:
         title, tspan, tcountry = appos
@@ -695,6 +697,10 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
                          or (fold_key(taken[0].text) in v.places and len(taken) > 1
                              and _office(taken[1].folded, v.offices))):
         taken = taken[1:]
+    # "President X of Tunisia and Prime Minister Y": the country before `and` ends the previous person's mention
+    if len(taken) > 2 and taken[1].folded == "and" and _country_at(cmentions, taken[0].start, taken[0].end) \
+            and toks[max(0, index.get(taken[0].start, 1) - 1)].folded == "of":
+        taken = taken[2:]
     # "the United Socialist Party of Venezuela (PSUV) and President Maduro": the party is not the office
     while len(taken) > 1 and taken[0].folded in ("party", "state") and not _office(taken[1].folded, v.offices):
         taken = taken[1:]
