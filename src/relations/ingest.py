@@ -106,7 +106,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         # answered by the archive's index (one scan into sets when there is none)
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
-        pending: list[dict] = []
+        pending: list[tuple[str, bytes]] = []
         for out in outcomes(paths, default_date, jobs, dict_dirs, today):
             summary.warnings.extend(out.warnings)
             if out.error:
@@ -115,6 +115,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                     progress(out)
                 continue
             rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
+            assert line is not None  # a parsed file always has its line
             if key in contents or (rid in known and fkey in files):
                 summary.present += 1  # the same text, or the same file read again by a changed parser
             else:

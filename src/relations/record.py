@@ -12,7 +12,7 @@ from relations.digest import sha256
 
 SCHEMA = 1
 
-REQUIRED = {
+REQUIRED: dict[str, type | tuple[type, ...]] = {
     "id": str, "date": (str, type(None)), "agency": (str, type(None)), "dateline": (str, type(None)),
     "title": str, "text": str, "source": dict, "event": dict, "parties": list, "actors": list,
     "topics": list, "agreements": list, "past_events": list,

@@ -70,7 +70,7 @@ class LazyPattern:
 
     def __init__(self, pattern: str, flags: int = 0):
         self._source = (pattern, flags)
-        self._compiled = None
+        self._compiled: re.Pattern | None = None
 
     @property
     def compiled(self) -> re.Pattern:

@@ -179,13 +179,13 @@ def load(extra_dirs: Iterable[str | os.PathLike] | None = None) -> Knowledge:
 def _load_cached(dirs: tuple[str, ...]) -> Knowledge:
     path = cache_path(dirs)
     key = _fingerprint(dirs) if path else None
-    if key:
+    if path and key:
         kb = _from_cache(path, key)
         if kb is not None:
             return kb
     data, table = _read_sources(dirs)
     kb = _build(data, table)
-    if key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
+    if path and key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
         _write_cache(path, key, data, table)
     return kb
 
@@ -377,7 +377,7 @@ def _build(data: dict, table: list[list]) -> Knowledge:
         if entry.get("display"):
             names[code] = entry["display"]
     forms = list(_country_forms(data, table))
-    lookup = {}
+    lookup: dict[str, str] = {}
     for code, form, _ in forms:
         lookup.setdefault(fold(form), code)
     exact = {}

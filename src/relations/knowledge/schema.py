@@ -189,7 +189,7 @@ def _line_of(text: str, path: tuple) -> int | None:
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
         mark = node.start_mark
         for k in path:
             if isinstance(node, yaml.MappingNode):  # a key's own line: where a misspelt key stands
