@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import orjson
 
 from relations.digest import blake2b as _blake2b
+from relations.record import SHOWN_IDS, content_key, file_key, one_id
 
 if TYPE_CHECKING:
     from relations.store.archive import Archive
@@ -145,20 +146,6 @@ def _fingerprint(fd: int, size: int) -> str:
     for s in starts:
         h.update(os.pread(fd, BLOCK, s))
     return h.hexdigest()
-
-
-def content_key(rec: dict) -> str:
-    """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key."""
-    from relations.digest import sha256
-
-    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    return sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def file_key(rec: dict) -> str:
-    """The bytes a record was read from (source.sha256): the same as ingest._file_key."""
-    src = rec.get("source")
-    return str(src.get("sha256")) if isinstance(src, dict) else ""
 
 
 def _stored_fkey(k: str):
@@ -816,17 +803,11 @@ class Index:
         q = self.db.execute
         rows = q("SELECT n, off, len, id FROM rec WHERE id = ? ORDER BY n LIMIT 1", (p,)).fetchall()
         if not rows:
-            rows = q("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT 9",
-                     (p, _successor(p))).fetchall()
+            rows = q("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT ?",
+                     (p, _successor(p), SHOWN_IDS + 1)).fetchall()
         recs = list(self._read(rows))
-        if len(recs) == 1:
-            return recs[0]
-        from relations.errors import QueryError
-
-        if not recs:
-            raise QueryError(f"no record with id '{p}' (see `relations list`)")
-        names = ", ".join(r["id"] for r in recs[:8]) + (" …" if len(recs) > 8 else "")
-        raise QueryError(f"id prefix '{p}' is ambiguous: {names}")
+        one_id(p, [r["id"] for r in recs])
+        return recs[0]
 
 
 def _successor(s: str) -> str:
