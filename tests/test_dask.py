@@ -11,7 +11,7 @@ import sys
 import orjson
 import pytest
 
-from conftest import CORPUS, bench_module, needs_corpus
+from conftest import CORPUS, ROOT, bench_module, needs_corpus
 
 distributed = pytest.importorskip("distributed")
 
@@ -211,3 +211,56 @@ def test_scheduler_without_the_dask_engine_is_refused(tmp_path):
     p = subprocess.run([sys.executable, "-m", "relations", "--archive", str(tmp_path / "a.jsonl"), "ingest",
                         "--scheduler", "tcp://127.0.0.1:1", str(tmp_path)], capture_output=True, text=True)
     assert p.returncode == 1 and p.stderr.strip() == "error: --scheduler needs --engine dask"
+
+
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.fixture
+def dev_archive(tmp_path, monkeypatch):
+    """data/archive.jsonl (the README's path) with the dev articles, as plain records to check against."""
+    (tmp_path / "data").mkdir()
+    arch = Archive(tmp_path / "data" / "archive.jsonl")
+    ingest([str(DEV)], arch)
+    monkeypatch.chdir(tmp_path)
+    return list(arch.records())
+
+
+def _blocks(section: str) -> list[str]:
+    return [b.split("\n", 1)[1] for b in section.split("```")[1::2] if b.startswith("python\n")]
+
+
+def test_readme_reads_the_archive_with_dask_bag(dev_archive):
+    from collections import Counter
+
+    code = next(b for b in _blocks(_readme_section("Reading the archive at scale")) if "dask.bag" in b)
+    ns: dict = {}
+    exec(code, ns)  # noqa: S102 - the README's own example
+    pairs = Counter("–".join(sorted(r["parties"])) for r in dev_archive if len(r["parties"]) == 2)
+    assert all(pairs[p] == n for p, n in ns["pairs"])     # counted right, most frequent first (ties in any order)
+    assert [n for _, n in ns["pairs"]] == [n for _, n in pairs.most_common(10)]
+    assert dict(ns["by_year"]) == Counter(r["date"][:4] for r in dev_archive)
+
+
+def test_readme_reads_the_archive_with_duckdb(dev_archive):
+    pytest.importorskip("duckdb")
+    from collections import Counter
+
+    code = next(b for b in _blocks(_readme_section("Reading the archive at scale")) if "duckdb" in b)
+    ns: dict = {}
+    exec(code, ns)  # noqa: S102
+    counts = Counter(c for r in dev_archive for c in r["parties"])
+    assert ns["top"] == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+
+
+def test_readme_reads_the_archive_with_dask_dataframe(dev_archive):
+    pytest.importorskip("pandas")
+    import re
+
+    import dask.dataframe  # noqa: F401 - the name the README's call uses
+
+    call = re.search(r"`(dask\.dataframe\.read_json\(.*?\))`", _readme_section("Reading the archive at scale"))[1]
+    df = eval(call).compute()  # noqa: S307
+    assert list(df["id"]) == [r["id"] for r in dev_archive]
