@@ -90,8 +90,10 @@ def count_files(paths: list[str]) -> int:
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500) -> Summary:
-    """Parse every file and append the new records; the archive stays whole whatever fails."""
+           timeout: float = 30.0, batch: int = 500, engine=None) -> Summary:
+    """Parse every file and append the new records; the archive stays whole whatever fails.
+
+    `engine` (a `cluster.DaskEngine`) parses elsewhere and yields the same stream as `outcomes`."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
         from relations.store import index
@@ -101,7 +103,9 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
         pending: list[tuple[str, bytes]] = []
-        for out in outcomes(paths, default_date, jobs, dict_dirs, today):
+        stream = (engine.outcomes(paths, default_date, dict_dirs, today) if engine is not None
+                  else outcomes(paths, default_date, jobs, dict_dirs, today))
+        for out in stream:
             summary.warnings.extend(out.warnings)
             if out.error:
                 summary.failed.append(out)
@@ -156,26 +160,31 @@ def reparse_record(rec: dict, kb) -> dict:
     return new
 
 
+def reparse_or_keep(rec: dict, kb, failed: Callable[[str], None]) -> dict:
+    """`reparse_record`, or the record as it was when it cannot be parsed again (said through `failed`)."""
+    try:
+        return reparse_record(rec, kb)
+    except RelationsError as exc:
+        failed(f"{rec['id']}: {exc}; kept as it was")
+        return rec
+    except (KeyError, TypeError, ValueError):
+        failed(f"{rec['id']}: not a complete record; kept as it was")
+        return rec
+
+
 def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callable[[str], None] = lambda m: None,
-            timeout: float = 30.0) -> Rewrite:
-    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically."""
+            timeout: float = 30.0, engine=None) -> Rewrite:
+    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically.
+
+    `engine` (a `cluster.DaskEngine`) parses the lines elsewhere, in the same order."""
     out = Rewrite()
     kb = knowledge.load(dict_dirs)
-
-    def again(rec: dict) -> dict:
-        try:
-            return reparse_record(rec, kb)
-        except RelationsError as exc:
-            out.failed.append(f"{rec['id']}: {exc}; kept as it was")
-            return rec
-        except (KeyError, TypeError, ValueError):
-            out.failed.append(f"{rec['id']}: not a complete record; kept as it was")
-            return rec
-
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
         if not archive.path.exists():
             raise ArchiveError(f"{archive.path}: no such archive")
-        out.kept, out.changed, _ = archive.transform(again, out.warnings.append)
+        lines = engine.transformer(archive, dict_dirs, out.failed.append) if engine is not None else None
+        out.kept, out.changed, _ = archive.transform(lambda rec: reparse_or_keep(rec, kb, out.failed.append),
+                                                     out.warnings.append, lines=lines)
     return out
 
 
