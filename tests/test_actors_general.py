@@ -208,3 +208,10 @@ def test_corpus_bulleted_mous_are_signed():
     agreements = corpus("p101.txt")["agreements"]
     assert len([a for a in agreements if a["status"] == "signed"]) >= 3
     assert not [a for a in agreements if a["status"] == "existing"]
+
+
+def test_portfolios_before_the_office_word_and_the_he_honorific():
+    p = persons(record("Egypt's Investment and International Cooperation Minister Laila Fahmy signed memorandums "
+                       "with Romania, and on the part of the United States, HE Mark Dunn, the US ambassador, signed."))
+    assert p["Laila Fahmy"]["country"] == "EGY"
+    assert "Mark Dunn" in p

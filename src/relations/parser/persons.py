@@ -272,8 +272,10 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
         if fold_key(t.text) in v.places and _is_title_word(nxt, v):
             i += 1   # "Riyadh Governor Prince …", "Tokyo Governor …": the office's place
             continue
-        if nxt in ("minister", "secretary") and i + 2 < len(piece):
-            i += 1   # "Water Minister Abebe …", "Economy Secretary …": the portfolio before the office
+        k = next((k for k in range(i + 1, min(i + 4, len(piece) - 1)) if piece[k].folded in ("minister", "secretary")),
+                 None)
+        if k is not None and all(x.cap for x in piece[i:k]):
+            i = k   # "Water Minister Abebe …", "International Cooperation Minister Sahar …": the portfolio, then the office
             continue
         if i == 0 and len(piece) >= 3 and _portfolio_goes_on(text, t, v):
             i += 1   # "Minister for Maritime Affairs and Investment Luhut …": the office goes on after `and`
