@@ -215,3 +215,8 @@ def test_portfolios_before_the_office_word_and_the_he_honorific():
                        "with Romania, and on the part of the United States, HE Mark Dunn, the US ambassador, signed."))
     assert p["Laila Fahmy"]["country"] == "EGY"
     assert "Mark Dunn" in p
+
+
+def test_a_dropped_demonym_after_of_leaves_the():
+    p = persons(record("Chairman of Vietnamese National Assembly Trần Thanh Mẫn received Cuban guests in Hà Nội."))
+    assert p["Trần Thanh Mẫn"]["title"] == "Chairman of the National Assembly"

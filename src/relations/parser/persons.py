@@ -479,6 +479,7 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
     country = None
     keep: list[Tok] = []
     dropped = set()
+    the_after: set[int] = set()
     # "His Highness", "Her Excellency": honorifics of several words are not part of the office
     multi = set()
     for k in range(len(toks_)):
@@ -503,6 +504,8 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
             if cm.demonym or attributive:
                 country = country or cm.code
                 dropped.add(cm.start)
+                if cm.demonym and keep and keep[-1].folded == "of" and prev == "of":
+                    the_after.add(id(keep[-1]))   # "Chairman of Vietnamese National Assembly": of the …
                 continue
             if country is None:
                 country = cm.code
@@ -524,7 +527,18 @@ def _clean_title(toks_: list[Tok], text: str, cmentions, v: PersonVocab):
         keep = keep[:-1]
     if not keep or not any(_is_head(t.folded, v) for t in keep):
         return None, None, country
-    return _join(keep, toks_, text), (keep[0].start, keep[-1].end), country
+    title = _join(keep, toks_, text)
+    if the_after:
+        n = sum(1 for t in keep[:next(k for k, t in enumerate(keep) if id(t) in the_after or k == len(keep) - 1) + 1]
+                if t.folded == "of")
+        words, seen = title.split(" "), 0
+        for k, w in enumerate(words):
+            seen += w.lower() == "of"
+            if w.lower() == "of" and seen == n and k + 1 < len(words) and words[k + 1].lower() != "the":
+                words.insert(k + 1, "the")
+                break
+        title = " ".join(words)
+    return title, (keep[0].start, keep[-1].end), country
 
 
 _ROYAL_STYLES = {"prince", "princess", "sheikh", "sheikha", "emir"}
