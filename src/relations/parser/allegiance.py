@@ -13,6 +13,7 @@ and last the country the story is told from.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from relations.parser.doc import Doc
 from relations.parser.events import known_places
@@ -113,11 +114,17 @@ def _from_words_beside(p: Person, doc: Doc) -> None:
             return
 
 
+_HEAD_WORDS = re.compile(r"\b(?:" + "|".join(_HEADS) + r")\b")
+_TITLE_TAIL = re.compile(r"\s+(?:of|for|and|to|in)\s+|,")
+
+
+@lru_cache(maxsize=4096)
 def _office_head(title: str | None) -> str | None:
+    """The office a title names, before its `of …`: `Minister of Agriculture of Hungary` -> `minister`."""
     if not title:
         return None
-    first = re.split(r"\s+(?:of|for|and|to|in)\s+|,", title.lower())[0]
-    return next((h for h in _HEADS if re.search(rf"\b{h}\b", first)), None)
+    found = set(_HEAD_WORDS.findall(_TITLE_TAIL.split(title.lower(), 1)[0]))
+    return next((h for h in _HEADS if h in found), None)
 
 
 def _start_of(p: Person, s: int) -> int:
