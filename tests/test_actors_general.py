@@ -220,3 +220,11 @@ def test_portfolios_before_the_office_word_and_the_he_honorific():
 def test_a_dropped_demonym_after_of_leaves_the():
     p = persons(record("Chairman of Vietnamese National Assembly Trần Thanh Mẫn received Cuban guests in Hà Nội."))
     assert p["Trần Thanh Mẫn"]["title"] == "Chairman of the National Assembly"
+
+
+def test_an_adjective_keeps_an_envoy_and_a_guess_makes_no_counterpart():
+    p = persons(record("The minister met the Argentine ambassador in Santiago, Jorge Ruiz, to discuss trade "
+                       "between Chile and Argentina."))
+    assert p["Jorge Ruiz"]["country"] == "ARG"
+    p = persons(record("The presidents of Chile and Argentina, Gabriel Soto and Javier Luna, will meet next week."))
+    assert p["Gabriel Soto"]["country"] == "CHL"

@@ -44,7 +44,7 @@ _HEADS = ("prime minister", "premier", "president", "minister", "king", "emir", 
 
 def assign(doc: Doc) -> None:
     for p in doc.persons:
-        if p.country_how == "title" and p.title and _ENVOY_TO.search(p.title):
+        if p.country_how == "title" and p.title and _envoy_to(p, doc) == p.country:
             # "ambassador in Venezuela": the country in the office is where he is posted, not whom he serves
             p.country, p.country_how = None, None
     for p in doc.persons:
@@ -145,6 +145,8 @@ def _opposite(p: Person, doc: Doc, pair: list[str]) -> tuple[Person, str] | None
                 if head and head == q_head:
                     if _joined(body, b, _start_of(p, s)) or _joined(body, e, _start_of(q, a)):
                         return q, f"like office beside {q.name}"
+                if (q.country_how or "").startswith("assumed"):
+                    continue   # the other side of a meeting by a guess is no evidence
                 m = _MEETS.match(body, b)
                 if m and m.end() <= _start_of(p, s) <= m.end() + 40:
                     return q, f"met by {q.name}"
@@ -177,7 +179,7 @@ def _envoy_to(p: Person, doc: Doc) -> str | None:
         m = next(reversed(list(_ENVOY_TO.finditer(window))), None)
         if m:
             c = doc.countries.starting_in(s - len(window) + m.end(), s - len(window) + m.end() + 1)
-            if c:
+            if c and not doc.body[c.end:s].strip(" ,"):   # the office right before this name, not another's
                 return c.code
     return None
 

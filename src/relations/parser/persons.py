@@ -715,7 +715,7 @@ def _title_before(text, toks, index, start, cmentions, v: PersonVocab, ctx):
         taken = taken[1:]
     # "President X of Tunisia and Prime Minister Y": the country before `and` ends the previous person's mention
     if len(taken) > 2 and taken[1].folded == "and" and _country_at(cmentions, taken[0].start, taken[0].end) \
-            and toks[max(0, index.get(taken[0].start, 1) - 1)].folded == "of":
+            and toks[max(0, index.get(taken[0].start, 1) - 1)].folded == "of" and _office(taken[2].folded, v.offices):
         taken = taken[2:]
     # "the United Socialist Party of Venezuela (PSUV) and President Maduro": the party is not the office
     while len(taken) > 1 and taken[0].folded in ("party", "state") and not _office(taken[1].folded, v.offices):
