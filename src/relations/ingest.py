@@ -107,6 +107,16 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
         pending: list[dict] = []
+
+        def write(batch_: list) -> None:
+            try:
+                summary.added += archive.append_lines(line for _, line in batch_)
+            except ArchiveError as exc:
+                if summary.added:  # the batches before it were written whole and fsynced
+                    raise ArchiveError(f"{exc}; the {summary.added} records written before it are in the archive") from None
+                raise
+            summary.added_ids.extend(rid for rid, _ in batch_)
+
         for out in outcomes(paths, default_date, jobs, dict_dirs, today):
             summary.warnings.extend(out.warnings)
             if out.error:
@@ -127,14 +137,12 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 files.add(fkey)
                 pending.append((rid, line))
                 if len(pending) >= batch:
-                    summary.added += archive.append_lines(line for _, line in pending)
-                    summary.added_ids.extend(rid for rid, _ in pending)
+                    write(pending)
                     pending = []
             if progress:
                 progress(out)
         if pending:
-            summary.added += archive.append_lines(line for _, line in pending)
-            summary.added_ids.extend(rid for rid, _ in pending)
+            write(pending)
         seen.close()
         index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
     return summary
@@ -147,6 +155,8 @@ class Rewrite:
     removed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    what: str = ""        # delete: the title of the record removed
+    left: int = 0         # delete: further lines with the same id, kept
 
 
 def reparse_record(rec: dict, kb) -> dict:
@@ -177,9 +187,9 @@ def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callab
             out.failed.append(f"{rec['id']}: not a complete record; kept as it was")
             return rec
 
+    archive.require()  # before the lock file is made beside a mistyped path
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
-        if not archive.path.exists():
-            raise ArchiveError(f"{archive.path}: no such archive")
+        archive.require()
         out.kept, out.changed, _ = archive.transform(again, out.warnings.append)
     return out
 
@@ -188,9 +198,9 @@ def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = 
            timeout: float = 30.0) -> Rewrite:
     """Remove one record (by id, or a prefix matching exactly one id); rewrite the archive atomically."""
     out = Rewrite()
+    archive.require()  # before the lock file is made beside a mistyped path
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
-        if not archive.path.exists():
-            raise ArchiveError(f"{archive.path}: no such archive")
+        archive.require()
         ids = archive.ids(out.warnings.append)
         if record_id in ids:
             target = record_id
@@ -202,6 +212,20 @@ def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = 
                 raise QueryError(f"id prefix '{record_id}' matches {len(matches)} records: {', '.join(matches[:5])}"
                                  + (", …" if len(matches) > 5 else ""))
             target = matches[0]
-        out.kept, _, n = archive.transform(lambda r: None if r["id"] == target else r, out.warnings.append)
-        out.removed = [target] * n
+        out.kept, _, _ = archive.transform(_drop_first(target, out), out.warnings.append)
     return out
+
+
+def _drop_first(target: str, out: Rewrite) -> Callable[[dict], dict | None]:
+    """A transform dropping the first record with id `target` only: a copy on another line is
+    another record, removed by another delete. Notes what went and how many copies are left."""
+    def fn(rec: dict) -> dict | None:
+        if rec["id"] != target:
+            return rec
+        if out.removed:
+            out.left += 1
+            return rec
+        out.removed.append(target)
+        out.what = rec.get("title") if isinstance(rec.get("title"), str) else ""
+        return None
+    return fn

@@ -39,7 +39,7 @@ def check_date(value: str | None, option: str) -> str | None:
 
 
 def in_range(value: str | None, since: str | None, until: str | None) -> bool:
-    if value is None:
+    if not isinstance(value, str):  # undated, or a hand-edited date that is not text
         return since is None and until is None
     if since and value[:len(since)] < since:
         return False
@@ -106,7 +106,7 @@ def list_row(r: dict) -> dict:
 
 
 def newest_first(records: Iterable[dict], limit: int | None = None) -> list[dict]:
-    rows = sorted(records, key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    rows = sorted(records, key=lambda r: (_text(r.get("date")) or "", r["id"]), reverse=True)
     return rows[:limit] if limit else rows
 
 

@@ -250,7 +250,9 @@ def _read_sources(dirs: tuple[str, ...]) -> tuple[dict, list[list]]:
         for f in sorted(path.glob("*.yaml")):
             if f.stem not in FILES:
                 raise DictionaryError(f"{f}: unknown dictionary name (expected one of {', '.join(FILES)})")
-            _merge(data[f.stem], _read_yaml(_read_text(f, str(f)), str(f)), str(f))
+            doc = _read_yaml(_read_text(f, str(f)), str(f))
+            _check_entries(f.stem, doc, str(f))
+            _merge(data[f.stem], doc, str(f))
     _validate(data)
     return data, _country_table()
 
@@ -385,6 +387,33 @@ def _validate(data: dict) -> None:
     for i, t in enumerate(data["topics"].get("topics", [])):
         if not isinstance(t, dict) or "id" not in t:
             raise DictionaryError(f"topics.yaml: topics[{i}] needs an 'id'")
+    for name in FILES:
+        _check_entries(name, data[name], f"{name}.yaml")
+
+
+def _check_entries(name: str, doc: Any, where: str) -> None:
+    """Every entry of a list the stages read a key of has that key (else a KeyError deep in a parse)."""
+    if not isinstance(doc, dict):
+        return
+    for (file, section), key in _REQUIRED.items():
+        entries = doc.get(section) if file == name else None
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise DictionaryError(f"{where}: '{section}' must be a list")
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict) or not isinstance(e.get(key), str) or not e[key].strip():
+                raise DictionaryError(f"{where}: {section}[{i}] ({_short(e)}) needs a '{key}'")
+
+
+# list entries the stages read a key of without a default: (file, section) -> the key every entry needs
+_REQUIRED = {("organizations", "international"): "name", ("organizations", "national"): "name",
+             ("organizations", "agencies"): "name", ("topics", "scoped_cues"): "topic"}
+
+
+def _short(entry: Any) -> str:
+    text = str(entry)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _country_forms(data: dict, table: list[list]) -> Iterator[tuple[str, str, bool]]:

@@ -134,6 +134,10 @@ class Unusable(Exception):
     """No index can be used here (for example a read-only folder): scan instead."""
 
 
+class Unterminated(Unusable):
+    """The archive ends in a whole record without its newline, which the index leaves out: scan (no warning)."""
+
+
 def _fingerprint(fd: int, size: int) -> str:
     """A hash of sample blocks of the first `size` bytes: head, tail and evenly spaced blocks between."""
     h = _blake2b(digest_size=16)
@@ -410,10 +414,7 @@ class Index:
                 return self.fd
             os.close(self.fd)
             self.fd = None
-        if path.is_dir():
-            from relations.errors import ArchiveError
-
-            raise ArchiveError(f"{path}: is a folder, not an archive file")
+        self.archive.refuse_special()  # never open a FIFO (it blocks) nor put an index beside a device
         self.fd = os.open(path, os.O_RDONLY)
         return self.fd
 
@@ -660,6 +661,8 @@ class Index:
         """Open a read transaction on a fresh index; warn about skipped lines as a scan would."""
         if not self.ensure(keep_open=True):
             return False
+        if self.partial and self.archive.unterminated_record():
+            raise Unterminated("the last record has no final newline")
         self._warn_problems()
         return True
 
@@ -844,7 +847,7 @@ def _answer(archive: Archive, warn: Warn, fn, scan) -> Iterator:
                     pass
             break
         except Unusable as exc:
-            if os.environ.get(NO_INDEX_ENV) != "1":
+            if os.environ.get(NO_INDEX_ENV) != "1" and not isinstance(exc, Unterminated):
                 warn(f"index not used ({exc}); reading the whole archive")
             break
         except sqlite3.DatabaseError as exc:
