@@ -22,11 +22,10 @@ from click.testing import CliRunner
 import relations.store.archive as archive_mod
 from relations.cli import main
 from relations.store.archive import Archive
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, cmd
 
 SEED_A = "000_8d0f82977c284667.txt"   # 2025-08-15
 SEED_B = "004_e09393c693991b1a.txt"   # 2023-05-17
-NOBODY = 65534
 
 
 def article(i: int) -> str:
@@ -46,62 +45,6 @@ def cli(*args, env: dict | None = None):
     return CliRunner(env=env).invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def cmd(*args, timeout: float = 60, unprivileged: bool = False, env: dict | None = None, cwd=None):
-    """The `relations` command in a process of its own; with `unprivileged`, as a user who owns nothing
-    here: as root (CI) the command runs in a forked child that drops to `nobody`, so permissions are
-    really enforced."""
-    if unprivileged and os.geteuid() == 0:
-        return _as_nobody([str(a) for a in args], env or {})
-    e = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "relations", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, env=e, cwd=cwd)
-
-
-def _as_nobody(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    """Fork, drop to nobody, run the command line in the child. The interpreter may live where nobody
-    cannot read (a root-owned pyenv), so every module the commands use is imported before the fork."""
-    import sqlite3  # noqa: F401
-    import traceback
-
-    import relations.ingest  # noqa: F401
-    import relations.query  # noqa: F401
-    import relations.render.console  # noqa: F401
-    import relations.render.output  # noqa: F401
-    import relations.store.index  # noqa: F401
-    from relations import knowledge
-
-    knowledge.load()
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        code = 70
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            os.dup2(out.fileno(), 1)
-            os.dup2(err.fileno(), 2)
-            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-            os.environ.update(env)
-            try:
-                main(args, prog_name="relations")
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    out.seek(0)
-    err.seek(0)
-    return subprocess.CompletedProcess(args, os.waitstatus_to_exitcode(status), out.read().decode(),
-                                       err.read().decode())
-
-
 def one_line_error(res, *, contains: str = "") -> str:
     """The command failed with exit 1 and printed exactly one line, an error, without a traceback."""
     out = (res.stdout + res.stderr) if hasattr(res, "stderr") and isinstance(res.stderr, str) else res.output
@@ -111,15 +54,6 @@ def one_line_error(res, *, contains: str = "") -> str:
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in out, out
     assert contains in lines[0], out
     return lines[0]
-
-
-@pytest.fixture
-def shared_dir():
-    """A folder any user may enter (pytest's own tmp folders are private to their owner)."""
-    d = tempfile.mkdtemp(prefix="relations-guarantees-")
-    os.chmod(d, 0o777)
-    yield Path(d)
-    shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.fixture
@@ -427,3 +361,63 @@ def test_a_failing_rewrite_leaves_the_old_archive(tmp_path, seeded, monkeypatch,
     assert one_line_error(res) == f"error: {seeded}: cannot rewrite ({os.strerror(err)}); the archive was not changed"
     assert seeded.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+# 10. Unicode forms and file names ----------------------------------------------------------------------------
+
+def test_an_nfd_text_is_the_same_record_as_its_nfc_text(tmp_path):
+    import unicodedata
+
+    from relations.article.reader import read_article
+    from relations.parser import parse
+
+    text = (SEEDS / SEED_B).read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    nfc, nfd = tmp_path / "nfc.txt", tmp_path / "nfd.txt"
+    nfc.write_text(text, encoding="utf-8")
+    nfd.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    a, b = (read_article(str(p)) for p in (nfc, nfd))
+    assert a.text == b.text
+    ra, rb = (parse(x.text, x.source) for x in (a, b))
+    for key in ("id", "actors", "dateline", "event", "topics"):
+        assert ra[key] == rb[key], key
+    arch = tmp_path / "a.jsonl"
+    res = cli("--archive", arch, "ingest", nfc, nfd)
+    assert res.output.splitlines()[-1] == "1 added, 1 already present, 0 failed"
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_whole(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/caf\xe9.txt"
+    with open(raw, "wb") as fh:
+        fh.write((SEEDS / SEED_B).read_bytes())
+    arch = tmp_path / "a.jsonl"
+    res = cmd("--archive", arch, "ingest", folder)
+    assert res.returncode == 0 and res.stdout == "1 added, 0 already present, 0 failed\n", res.stderr
+    src = json.loads(arch.read_text())["source"]
+    assert src["name"] == "caf\\xe9.txt" and bytes.fromhex(src["path_bytes"]) == raw
+    assert cli("--archive", arch, "check").exit_code == 0
+    (folder / "bad\udcff.txt".encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")).write_bytes(b"")
+    res = cmd("--archive", arch, "ingest", folder)
+    assert f"failed {folder}/bad\\xff.txt: the file is empty" in res.stderr.splitlines()
+
+
+# 15. one size limit, checked before reading --------------------------------------------------------------------
+
+def test_one_size_limit_checked_before_reading(tmp_path, monkeypatch):
+    import relations.article.reader as reader_mod
+    from relations.parser.pipeline import MAX_CHARS
+
+    assert reader_mod.MAX_BYTES == MAX_CHARS == 2_000_000
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.write(b" date 2024-03-05 Vietnam and Laos held talks.")
+        fh.truncate(9_000_000)
+    opened = []
+    real_open = open
+    monkeypatch.setattr(reader_mod, "open", lambda p, *a, **k: opened.append(p) or real_open(p, *a, **k),
+                        raising=False)
+    res = cli("--archive", tmp_path / "a.jsonl", "ingest", big)
+    assert res.output.splitlines()[0] == f"failed {big}: file is 9.0 MB, over the 2 MB limit for one article"
+    assert opened == []

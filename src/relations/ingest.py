@@ -57,6 +57,8 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
         art = read_article(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
+        if "path_bytes" in art.source:  # a file name that is not UTF-8, kept whole
+            rec["source"]["path_bytes"] = art.source["path_bytes"]
         return Parsed(path, dumps(rec), rec["id"], _content_key(rec), _file_key(rec), None, art.warnings)
     except RelationsError as exc:
         msg = str(exc)
