@@ -421,3 +421,36 @@ def test_one_size_limit_checked_before_reading(tmp_path, monkeypatch):
     res = cli("--archive", tmp_path / "a.jsonl", "ingest", big)
     assert res.output.splitlines()[0] == f"failed {big}: file is 9.0 MB, over the 2 MB limit for one article"
     assert opened == []
+
+
+# 12. a month- or year-precision date touches the ranges it overlaps ---------------------------------------------
+
+@pytest.mark.parametrize("no_index", ["0", "1"], ids=["index", "scan"])
+def test_a_month_date_is_in_a_range_it_touches(tmp_path, monkeypatch, no_index):
+    monkeypatch.setenv("RELATIONS_NO_INDEX", no_index)
+    recs = [json.loads(x) for x in (SEEDS / "archive.jsonl").read_text().splitlines()]
+    month, year = recs[1], recs[0]   # the 2023-05-17 talks, the 2025-08-15 talks
+    month["date"], month["event"]["date"] = "2023-06", "2023-06"
+    year["date"], year["event"]["date"] = "2024", "2024"
+    arch = tmp_path / "a.jsonl"
+    arch.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+
+    def listed(*opts):
+        res = cli("--archive", arch, "list", "--format", "jsonl", *opts)
+        assert res.exit_code == 0, res.output
+        return [json.loads(x)["date"] for x in res.output.splitlines()]
+
+    def timeline(*opts):
+        res = cli("--archive", arch, "timeline", "vietnam", "cuba", "--format", "jsonl", *opts)
+        assert res.exit_code == 0, res.output
+        return [(e["date"], e["kind"]) for e in map(json.loads, res.output.splitlines()) if e["kind"] == "talks"]
+
+    assert listed("--since", "2023-06-01", "--until", "2023-06-30") == ["2023-06"]
+    assert listed("--since", "2023-06-15") == ["2024", "2023-06"]
+    assert listed("--since", "2023-07-01") == ["2024"]
+    assert listed("--until", "2023-05-31") == []
+    assert listed("--since", "2024-12-31", "--until", "2025-01") == ["2024"]
+    assert timeline("--since", "2023-06-01", "--until", "2023-06-30") == [("2023-06", "talks")]
+    assert timeline("--since", "2024-03-01") == [("2024", "talks")]
+    assert timeline("--since", "2023-06-30", "--until", "2024-01-01") == [("2023-06", "talks"), ("2024", "talks")]
+    assert timeline("--since", "2025") == []

@@ -676,9 +676,12 @@ class Index:
         where, args = [], []
         if since or until:
             where.append("r.date IS NOT NULL")
-        if since:
-            where.append("r.sdate >= ?")
-            args.append(since)
+        if since:  # or a year or month that holds `since` (query.in_range)
+            from relations.query import coarser
+
+            wider = coarser(since)
+            where.append("(r.sdate >= ?" + "".join(" OR r.sdate = ?" for _ in wider) + ")")
+            args.extend([since, *wider])
         if until:
             where.append("r.sdate < ?")
             args.append(_successor(until))
@@ -752,16 +755,17 @@ class Index:
         q = self.conn.execute
         q("PRAGMA mmap_size=2147418112")  # the pair's runs are read in place, not copied page by page
         whole = not (since or until or topic)
-        sql, params = f"SELECT lines{'' if whole else ', ns'} FROM tl WHERE a = ? AND b = ?", [x, y]
-        if since:  # from the run holding the first line dated `since` or later
+        sql, params = f"SELECT lines{'' if whole else ', ns, date'} FROM tl WHERE a = ? AND b = ?", [x, y]
+        low = since[:4] if since else None  # a line dated only by the year or month of `since` touches it
+        if since:  # from the run holding the first line dated `low` or later
             first = q(f"SELECT {_TL_KEY} FROM tl WHERE a = ? AND b = ? AND date < ? ORDER BY a DESC, b DESC, "
-                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, since)).fetchone()
+                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, low)).fetchone()
             if first is not None:
                 sql += f" AND ({_TL_KEY}) >= (?, ?, ?, ?, ?)"
                 params.extend(first)
             else:
                 sql += " AND date >= ?"
-                params.append(since)
+                params.append(low)
         if until:
             end = _successor(until)
             sql += " AND date < ?"
@@ -773,20 +777,20 @@ class Index:
         if topic:
             having = {n for n, in q("SELECT t.n FROM pair p JOIN topic t ON t.topic = ? AND t.n = p.n "
                                     "WHERE p.a = ? AND p.b = ?", (topic, x, y))}
+        from relations.query import in_range
+
         out = []
         loads = orjson.loads
-        for i, (lines, ns) in enumerate(rows):
-            edge = (since and i == 0) or (until and i == len(rows) - 1)
+        for i, (lines, ns, start) in enumerate(rows):
+            edge = (since and start < since) or (until and i == len(rows) - 1)
             if not edge and having is None:
                 out.append(lines)
                 continue
             for line, v in zip(_split(lines), _unpack(ns)):
                 if having is not None and v >> 16 not in having:
                     continue
-                if edge:  # in_range on strings: value[:len(since)] >= since, value[:len(until)] <= until
-                    d = loads(line)["date"]
-                    if (since and d < since) or (until and d >= end):
-                        continue
+                if edge and not in_range(loads(line)["date"], since, until):
+                    continue
                 out.append(line)
         return out
 
