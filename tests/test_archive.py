@@ -276,7 +276,7 @@ def test_delete_keeps_a_damaged_line_as_it_is(run, archive_path):
 
 def test_delete_without_archive(run):
     res = run("delete", "x")
-    assert res.exit_code == 1 and res.output.startswith("error: ") and res.output.endswith("archive.jsonl: no such archive\n")
+    assert res.exit_code == 1 and res.output.startswith("error: ") and res.output.endswith("archive.jsonl: no such archive (`relations ingest` creates it)\n")
 
 
 def test_a_failed_rewrite_leaves_the_old_archive_whole(run, archive_path, monkeypatch):

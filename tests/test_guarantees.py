@@ -156,7 +156,7 @@ def test_a_linked_archive_is_rewritten_through_its_link(tmp_path, seeded):
     assert cli("--archive", link, "reparse").exit_code == 0
     assert link.is_symlink() and link.resolve() == shared
     assert len(shared.read_text().splitlines()) == 1
-    assert cli("--archive", link, "ingest", SEEDS).output.splitlines()[-1] == "1 added, 1 already present, 0 failed"
+    assert cli("--archive", link, "ingest", "--force", SEEDS).output.splitlines()[-1] == "1 added, 1 already present, 0 failed"
     assert len(shared.read_text().splitlines()) == 2
     assert not list(tmp_path.glob("archive.jsonl.*"))  # lock and index sit beside the real file
 
@@ -454,3 +454,48 @@ def test_a_month_date_is_in_a_range_it_touches(tmp_path, monkeypatch, no_index):
     assert timeline("--since", "2024-03-01") == [("2024", "talks")]
     assert timeline("--since", "2023-06-30", "--until", "2024-01-01") == [("2023-06", "talks"), ("2024", "talks")]
     assert timeline("--since", "2025") == []
+
+
+# 11. the same article is one record: a final newline, a corrected date, a deletion --------------------------------
+
+def test_the_same_text_with_a_final_newline_is_the_same_record(tmp_path, seeded):
+    text = (SEEDS / SEED_B).read_text(encoding="utf-8")
+    for i, variant in enumerate((text.rstrip("\n"), text + "\n\n", "\n" + text)):
+        p = tmp_path / f"v{i}.txt"
+        p.write_text(variant, encoding="utf-8")
+        res = cli("--archive", seeded, "ingest", p)
+        assert res.output == "0 added, 1 already present, 0 failed\n", variant[-20:]
+    assert len(seeded.read_text().splitlines()) == 2
+
+
+def test_an_undated_file_given_another_date_is_not_a_second_record(tmp_path):
+    arch = tmp_path / "a.jsonl"
+    p = tmp_path / "undated.txt"
+    p.write_text("Vietnam and Laos held talks in Hanoi on trade cooperation.\n", encoding="utf-8")
+    assert cli("--archive", arch, "ingest", "--date", "2024-03-05", p).exit_code == 0
+    rid = json.loads(arch.read_text())["id"]
+    res = cli("--archive", arch, "ingest", "--date", "2024-03-06", p)
+    assert res.exit_code == 0
+    assert res.output.splitlines() == [
+        f"warning: {p}: already in the archive as {rid}, with another date; not added again "
+        "(to store this date: delete that record, then ingest --force)",
+        "0 added, 1 already present, 0 failed"]
+    assert cli("--archive", arch, "delete", rid).exit_code == 0
+    res = cli("--archive", arch, "ingest", "--force", "--date", "2024-03-06", p)
+    assert res.output == "1 added, 0 already present, 0 failed\n"
+    assert json.loads(arch.read_text())["date"] == "2024-03-06"
+
+
+def test_a_deleted_record_stays_deleted_until_forced_back(tmp_path, seeded):
+    recs = [json.loads(x) for x in seeded.read_text().splitlines()]
+    res = cli("--archive", seeded, "delete", recs[0]["id"])
+    assert res.exit_code == 0
+    assert (tmp_path / "archive.jsonl.deleted").exists()
+    res = cli("--archive", seeded, "ingest", SEEDS)
+    assert res.output == "0 added, 1 already present, 0 failed, 1 deleted before (--force adds them again)\n"
+    assert [json.loads(x)["id"] for x in seeded.read_text().splitlines()] == [recs[1]["id"]]
+    res = cli("--archive", seeded, "ingest", "--force", SEEDS)
+    assert res.output == "1 added, 1 already present, 0 failed\n"
+    res = cli("--archive", seeded, "ingest", SEEDS)
+    assert res.output == "0 added, 2 already present, 0 failed\n"   # back for good: the deletion is forgotten
+    assert (tmp_path / "archive.jsonl.deleted").read_bytes() == b""

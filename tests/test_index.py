@@ -113,7 +113,8 @@ def test_seen_for_ingest(arch):
 
     recs = list(arch.records())
     assert ingest._content_key is index.content_key and ingest._file_key is index.file_key  # one definition
-    assert index.content_key(dict(recs[0], text=recs[0]["text"] + " ")) != index.content_key(recs[0])
+    assert index.content_key(dict(recs[0], text=recs[0]["text"] + " x")) != index.content_key(recs[0])
+    assert index.content_key(dict(recs[0], text=recs[0]["text"] + "\n")) == index.content_key(recs[0])
     for scan in (False, True):
         if scan:
             os.environ[index.NO_INDEX_ENV] = "1"

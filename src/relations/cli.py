@@ -102,8 +102,9 @@ def main(ctx, archive, dictionaries):
 @click.option("--date", "default_date", help="Publication date (YYYY-MM-DD) for files that state none.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse in this many processes.")
 @click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.option("--force", is_flag=True, help="Add again articles whose records were deleted.")
 @click.pass_context
-def ingest(ctx, paths, default_date, jobs, wait):
+def ingest(ctx, paths, default_date, jobs, wait, force):
     """Parse article files (or folders of *.txt, recursively) into the archive."""
     from datetime import date
 
@@ -151,13 +152,16 @@ def ingest(ctx, paths, default_date, jobs, wait):
                 prog.advance(task)
 
             summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                          today=date.today(), progress=progress, notify=_warn, timeout=wait)
+                          today=date.today(), progress=progress, notify=_warn, timeout=wait,
+                          force=force)
     else:
         summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                      today=date.today(), progress=report, notify=_warn, timeout=wait)
+                      today=date.today(), progress=report, notify=_warn, timeout=wait,
+                      force=force)
     for w in summary.warnings:
         _warn(w)
-    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed")
+    gone = f", {summary.deleted} deleted before (--force adds them again)" if summary.deleted else ""
+    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed{gone}")
     if summary.failed:
         ctx.exit(1)
 

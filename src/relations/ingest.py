@@ -14,6 +14,7 @@ import orjson
 
 from relations import knowledge
 from relations.store.archive import Archive, dumps
+from relations.store.tombstones import Tombstones
 from relations.store import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
@@ -40,6 +41,7 @@ class Summary:
     added: int = 0
     present: int = 0
     added_ids: list[str] = field(default_factory=list)   # written whole and fsynced
+    deleted: int = 0                                      # articles whose records were deleted: not added again
     failed: list[Parsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -67,7 +69,12 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
 
 
 def _long_id(rec: dict) -> str:
-    return f"{rec.get('date') or 'undated'}-{_content_key(rec)[:16]}"
+    """A longer id for a short one already taken, from the date and the text exactly as stored."""
+    from relations.digest import sha256
+
+    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
+    key = sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{rec.get('date') or 'undated'}-{key[:16]}"
 
 
 def _star(args) -> Parsed:
@@ -98,8 +105,10 @@ def count_files(paths: list[str]) -> int:
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500) -> Summary:
-    """Parse every file and append the new records; the archive stays whole whatever fails."""
+           timeout: float = 30.0, batch: int = 500, force: bool = False) -> Summary:
+    """Parse every file and append the new records; the archive stays whole whatever fails.
+
+    An article whose record was deleted is not added again, unless `force`."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
         from relations.store import index
@@ -108,6 +117,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         # answered by the archive's index (one scan into sets when there is none)
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
+        gone, back = Tombstones.beside(archive.path), set()
         pending: list[dict] = []
 
         def write(batch_: list) -> None:
@@ -127,9 +137,18 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                     progress(out)
                 continue
             rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
+            dead = gone.of(key, fkey)
             if key in contents or (rid in known and fkey in files):
                 summary.present += 1  # the same text, or the same file read again by a changed parser
+            elif fkey in files:  # the same bytes with another date: a corrected --date, say
+                summary.present += 1
+                summary.warnings.append(f"{out.path}: already in the archive as {seen.file_id(fkey)}, with another "
+                                        "date; not added again (to store this date: delete that record, then ingest --force)")
+            elif dead and not force:
+                summary.deleted += 1
             else:
+                if dead:
+                    back.add(dead)
                 if rid in known:  # the same short id for another text: make it longer
                     rec = orjson.loads(line)
                     rec["id"] = rid = _long_id(rec)
@@ -145,6 +164,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 progress(out)
         if pending:
             write(pending)
+        gone.forget(back)
         seen.close()
         index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
     return summary
@@ -159,6 +179,7 @@ class Rewrite:
     warnings: list[str] = field(default_factory=list)
     what: str = ""        # delete: the title of the record removed
     left: int = 0         # delete: further lines with the same id, kept
+    keys: tuple[str, str] = ("", "")   # delete: the removed record's content and file keys
 
 
 def reparse_record(rec: dict, kb) -> dict:
@@ -215,6 +236,7 @@ def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = 
                                  + (", …" if len(matches) > 5 else ""))
             target = matches[0]
         out.kept, _, _ = archive.transform(_drop_first(target, out), out.warnings.append)
+        Tombstones.beside(archive.path).add(target, *out.keys)
     return out
 
 
@@ -229,5 +251,6 @@ def _drop_first(target: str, out: Rewrite) -> Callable[[dict], dict | None]:
             return rec
         out.removed.append(target)
         out.what = rec.get("title") if isinstance(rec.get("title"), str) else ""
+        out.keys = (_content_key(rec), _file_key(rec))
         return None
     return fn

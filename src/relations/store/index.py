@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 Warn = Callable[[str], None]
 
-VERSION = 12
+VERSION = 13
 BLOCK = 4096
 SAMPLES = 8            # interior blocks hashed besides the first and the last
 BATCH = 2000           # records per executemany batch while indexing
@@ -152,11 +152,13 @@ def _fingerprint(fd: int, size: int) -> str:
 
 
 def content_key(rec: dict) -> str:
-    """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key."""
+    """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key.
+
+    White space around the text does not count: the same article saved with a final newline is the same."""
     from relations.digest import sha256
 
     text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    return sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(f"{rec.get('date')}\n{text.strip()}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_key(rec: dict) -> str:
@@ -954,17 +956,26 @@ class Seen:
                 "SELECT 1 FROM rec WHERE ckey = ? LIMIT 1", (_hexkey(k),)).fetchone() is not None)
             self.files = _Keys(lambda k: isinstance(k, str) and q(
                 "SELECT 1 FROM rec WHERE fkey = ? LIMIT 1", (_stored_fkey(k),)).fetchone() is not None)
+            self._file_id = lambda k: (q("SELECT id FROM rec WHERE fkey = ? ORDER BY n LIMIT 1",
+                                         (_stored_fkey(k),)).fetchone() or ("?",))[0]
         except (Unusable, Stale, sqlite3.DatabaseError):
             self.ix.close()
             self.ix = None
             self.ids, self.contents, self.files = set(), set(), set()
+            by_file: dict[str, str] = {}
             for rec in archive.records(warn):
                 self.ids.add(rec["id"])
                 self.contents.add(content_key(rec))
                 self.files.add(file_key(rec))
+                by_file.setdefault(file_key(rec), rec["id"])
+            self._file_id = lambda k: by_file.get(k, "?")
         except BaseException:  # refused (not JSON Lines, a folder): nothing is left open
             self.ix.close()
             raise
+
+    def file_id(self, fkey: str) -> str:
+        """The id of the first record read from these bytes (one that `files` holds)."""
+        return self._file_id(fkey)
 
     def __enter__(self):
         return self
