@@ -499,3 +499,31 @@ def test_a_deleted_record_stays_deleted_until_forced_back(tmp_path, seeded):
     res = cli("--archive", seeded, "ingest", SEEDS)
     assert res.output == "0 added, 2 already present, 0 failed\n"   # back for good: the deletion is forgotten
     assert (tmp_path / "archive.jsonl.deleted").read_bytes() == b""
+
+
+# 14. the dictionaries that made the records are remembered --------------------------------------------------------
+
+def test_reparse_without_the_ingest_dictionaries_says_so(tmp_path):
+    d = tmp_path / "dicts"
+    d.mkdir()
+    (d / "topics.yaml").write_text("topics:\n  - id: zz-talks\n    label: Talks\n    keywords: [cooperation]\n")
+    arch = tmp_path / "a.jsonl"
+    assert cli("--archive", arch, "--dictionaries", d, "ingest", SEEDS).exit_code == 0
+    assert all("zz-talks" in json.loads(x)["topics"] for x in arch.read_text().splitlines())
+    res = cli("--archive", arch, "reparse")
+    assert res.exit_code == 0
+    assert res.output.splitlines() == [
+        f"warning: the archive's records were made with dictionaries {d}, which this reparse does not use: "
+        "what only they found (topics, names) will be missing (add --dictionaries)",
+        "2 records re-parsed, 2 changed, 0 kept as they were"]
+    res = cli("--archive", arch, "reparse")   # the records are now those of the shipped dictionaries
+    assert res.output == "2 records re-parsed, 0 changed, 0 kept as they were\n"
+
+
+@pytest.mark.parametrize("args", [("list",), ("reparse",), ("ingest", SEEDS), ("timeline", "vietnam", "cuba")],
+                         ids=lambda a: a[0])
+def test_a_missing_dictionary_folder_is_an_error(seeded, tmp_path, args):
+    before = seeded.read_bytes()
+    res = cli("--archive", seeded, "--dictionaries", tmp_path / "dicst", *args)
+    assert one_line_error(res) == f"error: {tmp_path / 'dicst'}: dictionary folder not found"
+    assert seeded.read_bytes() == before

@@ -90,6 +90,11 @@ def main(ctx, archive, dictionaries):
     """A news archive of relations between countries: articles in, records out, questions answered."""
     from relations.store.location import default_archive
 
+    for d in dictionaries:  # a mistyped folder is an error for every command, not silently no dictionary
+        if not os.path.isdir(d):
+            from relations.errors import DictionaryError
+
+            raise DictionaryError(f"{d}: dictionary folder not found")
     ctx.ensure_object(dict)
     ctx.obj.update(archive=os.path.abspath(archive or default_archive()), implicit=not archive,
                    named=archive is not None and os.path.isabs(archive)

@@ -165,6 +165,8 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         if pending:
             write(pending)
         gone.forget(back)
+        if summary.added:
+            _note_dictionaries(archive, dict_dirs, "ingest", summary.warnings.append, replace=False)
         seen.close()
         index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
     return summary
@@ -213,8 +215,22 @@ def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callab
     archive.require()  # before the lock file is made beside a mistyped path
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
         archive.require()
+        _note_dictionaries(archive, dict_dirs, "reparse", out.warnings.append, replace=False)
         out.kept, out.changed, _ = archive.transform(again, out.warnings.append)
+        _note_dictionaries(archive, dict_dirs, "reparse", lambda m: None, replace=True)
     return out
+
+
+def _note_dictionaries(archive: Archive, dict_dirs, doing: str, warn, *, replace: bool) -> None:
+    """Say when these dictionaries differ from those that made the records; record them when asked (a
+    reparse made every record anew) or when none were recorded yet."""
+    from relations.store import provenance
+
+    dirs = knowledge.loader.user_folders(dict_dirs)
+    if replace or provenance.remembered(archive.path) is None:
+        provenance.remember(archive.path, dirs)
+    else:
+        provenance.compare(archive.path, dirs, doing, warn)
 
 
 def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = lambda m: None,
