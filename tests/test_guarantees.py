@@ -527,3 +527,22 @@ def test_a_missing_dictionary_folder_is_an_error(seeded, tmp_path, args):
     res = cli("--archive", seeded, "--dictionaries", tmp_path / "dicst", *args)
     assert one_line_error(res) == f"error: {tmp_path / 'dicst'}: dictionary folder not found"
     assert seeded.read_bytes() == before
+
+
+@pytest.mark.parametrize("err", [errno.EROFS, errno.EPERM], ids=["read-only mount", "immutable file"])
+def test_a_read_only_mount_or_immutable_archive_is_refused_in_one_line(seeded, monkeypatch, err):
+    # what open(2) answers for a write on a read-only mount (EROFS) or a `chattr +i` file (EPERM)
+    before = seeded.read_bytes()
+    real = os.open
+
+    def deny(path, flags, *a, **kw):
+        if os.fspath(path) == str(seeded) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(err, os.strerror(err))
+        return real(path, flags, *a, **kw)
+
+    monkeypatch.setattr(archive_mod.os, "open", deny)
+    for args in WRITERS:
+        res = cli("--archive", seeded, *args)
+        assert one_line_error(res) == f"error: {seeded}: the archive is read-only ({os.strerror(err)}); nothing was changed"
+    monkeypatch.undo()
+    assert seeded.read_bytes() == before
