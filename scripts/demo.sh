@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+.venv/bin/python -m pip install --quiet -e '.[web,parquet]'
 archive="${RELATIONS_ARCHIVE:-data/archive.jsonl}"
 mkdir -p "$(dirname "$archive")"
 rm -f "$archive"

@@ -23,3 +23,7 @@ class DictionaryError(RelationsError):
 
 class QueryError(RelationsError):
     """A question over the archive that cannot be answered as asked (bad date, unknown id)."""
+
+
+class ExtraMissing(RelationsError):
+    """An optional feature whose packages are not installed (named by its pip extra)."""

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from relations.article.fetch import is_url
 from relations.digest import sha256
 from relations.errors import InputError
 
 MAX_BYTES = 10 * 1024 * 1024   # one article file at most (documented in the README); larger files are refused unread
-SUFFIXES = (".txt",)
+WEB_SUFFIXES = (".html", ".htm")   # saved web pages, read by relations.article.html
+SUFFIXES = (".txt",) + WEB_SUFFIXES
 
 
 @dataclass
@@ -30,6 +32,9 @@ class Article:
 def discover(paths: list[str]) -> Iterator[tuple[str, InputError | None]]:
     """Every article file under the given paths, in a stable order; a bad path yields an error."""
     for p in paths:
+        if is_url(p):
+            yield p, None
+            continue
         path = Path(p)
         try:
             os.stat(p)
@@ -78,7 +83,25 @@ def _too_big(path: str, size: int) -> InputError:
 
 
 def read_article(path: str) -> Article:
-    """Read one file as article text, or raise InputError saying why not.
+    """Read one file as article text, or raise InputError saying why not."""
+    return decode(read_bytes(path), path)
+
+
+def read_any(path: str) -> Article:
+    """An article from a text file, a saved web page or a URL, by what the path names."""
+    if is_url(path):
+        from relations.article import fetch
+
+        return fetch.fetch_article(path)
+    if path.endswith(WEB_SUFFIXES):
+        from relations.article import html
+
+        return html.page_article(read_bytes(path), path)
+    return read_article(path)
+
+
+def read_bytes(path: str) -> bytes:
+    """The raw bytes of one regular file, or InputError saying why not.
 
     A file over MAX_BYTES is refused from its size alone; at most MAX_BYTES + 1
     bytes are ever read, even from a file that grows while it is read.
@@ -100,14 +123,18 @@ def read_article(path: str) -> Article:
         raise InputError(f"{path}: {_why(exc)}") from None
     if len(raw) > MAX_BYTES:
         raise _too_big(path, len(raw))
-    return decode(raw, path)
+    return raw
+
+
+def refuse_binary(raw: bytes, path: str) -> None:
+    if b"\x00" in raw or raw.startswith((b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
+        raise InputError(f"{path}: not a text file (binary data)")
 
 
 def decode(raw: bytes, path: str) -> Article:
     """Bytes to text: UTF-8 (with or without BOM), else Windows-1252 with a warning; binary is refused."""
     name = os.path.basename(path)
-    if b"\x00" in raw or raw.startswith((b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
-        raise InputError(f"{path}: not a text file (binary data)")
+    refuse_binary(raw, path)
     warnings = []
     try:
         text = raw.decode("utf-8-sig")
