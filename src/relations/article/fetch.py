@@ -68,6 +68,9 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int | None = Non
     try:
         _check_answer(url, resp, max_bytes)
         body = _read(url, resp, max_bytes, deadline, timeout, urllib3)
+    except InputError:
+        resp.close()   # a body left unread: the connection is not fit to be used again
+        raise
     finally:
         resp.release_conn()
     charset = _charset(resp.headers.get("Content-Type", ""))
@@ -89,7 +92,8 @@ def _read(url: str, resp, max_bytes: int, deadline: float, timeout: float, urlli
     """The body, read in chunks: never more than max_bytes + 1, never past the deadline."""
     parts, size = [], 0
     try:
-        while chunk := resp.read(CHUNK):
+        # read1: what has arrived, so that a server sending a byte at a time still meets the deadline
+        while chunk := resp.read1(CHUNK):
             parts.append(chunk)
             size += len(chunk)
             if size > max_bytes:
