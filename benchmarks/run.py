@@ -32,6 +32,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import pages  # noqa: E402
 
 PEERS_PY = HERE / ".venv-peers" / "bin" / "python"
 
@@ -235,6 +236,52 @@ JQ = {
 }
 
 
+def write_pages(folder: Path, count: int, seed: int, gen) -> int:
+    """Generated articles as saved news pages (headline, date in the metadata, site chrome); their total size."""
+    folder.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for i in range(count):
+        text = gen.article(seed * 10 ** 6 + i)
+        day, _, body = text.partition("\n") if text.startswith(" date ") else ("", "", text)
+        paras = [p.strip() for p in body.split("\n") if p.strip()]
+        title = " ".join(paras[0].split()[:11]).rstrip(",.;:")   # a headline-length start of the lead
+        page = pages.news_page(title, day.split()[1] if day else None, paras, seed=i).encode("utf-8")
+        (folder / f"page-{i:05d}.html").write_bytes(page)
+        size += len(page)
+    return size
+
+
+def html_row(table, rel, work: Path, gen, args, log) -> None:
+    """`ingest` of a folder of saved news pages: extraction with trafilatura, then the parser."""
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError:
+        table.add(f"`ingest` of {args.pages:,} saved news pages", "≥ 100 pages/s", "pages/s", None,
+                  peer="the web extra is not installed")
+        return
+    folder = work / f"pages-{args.pages}-s{args.seed}"
+    if not (folder / "DONE").exists():
+        log(f"generating {args.pages:,} news pages")
+        shutil.rmtree(folder, ignore_errors=True)
+        size = write_pages(folder, args.pages, args.seed, gen)
+        (folder / "DONE").write_text(f"{size}\n")
+    size = int((folder / "DONE").read_text())
+    walls = []
+    for r in range(min(args.runs, 3)):
+        arch = work / "ingest-pages.jsonl"
+        for p in work.glob("ingest-pages.jsonl*"):
+            p.unlink()
+        log(f"ingest of saved pages, run {r + 1}")
+        w, _, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(folder)])
+        walls.append(w)
+    got = sum(1 for _ in open(arch, "rb"))
+    rate = stats([args.pages / w for w in walls])
+    table.add(f"`ingest` of {args.pages:,} saved news pages (.html), one process", "≥ 100 pages/s", "pages/s",
+              rate, met=rate["median"] >= 100 and got == args.pages,
+              note=f"{size / args.pages / 1024:,.0f} KB a page (menus, related lists, cookie banner, footer, "
+                   f"scripts); {got:,} records")
+
+
 def _last_json(out: bytes) -> dict:
     """The JSON object a peer script printed last (a peer may print other things first)."""
     for line in reversed((out or b"").decode(errors="replace").splitlines()):
@@ -260,6 +307,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per measurement")
     ap.add_argument("--ingest-runs", type=int, help="runs per ingest measurement (default: --runs, at most 3)")
     ap.add_argument("--pool", type=int, default=4000, help="parsed articles behind the query archive")
+    ap.add_argument("--pages", type=int, default=300, help="saved news pages to ingest")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=str(HERE / "work"))
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
@@ -341,6 +389,9 @@ def main(argv=None) -> int:
               ratio=f"{rates[2]['median'] / rates[1]['median']:.2f}×",
               met=rates[2]["median"] / rates[1]["median"] >= 1.7 and same,
               note="archives byte-identical" if same else "ARCHIVES DIFFER")
+
+    # saved news pages
+    html_row(table, rel, work, gen, args, log)
 
     # the query archive
     big = work / f"archive-{args.records}-s{args.seed}.jsonl"

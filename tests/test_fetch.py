@@ -37,7 +37,10 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k.replace("_", "-"), v)
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except OSError:   # the client gave up first (the slow answers)
+            pass
 
     def do_GET(self):  # noqa: N802 (the name http.server calls)
         SEEN_AGENTS.append(self.headers.get("User-Agent", ""))

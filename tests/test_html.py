@@ -180,3 +180,10 @@ def test_corpus_articles_as_pages_keep_their_persons_and_countries():
         assert "Accept all cookies" not in got["text"] and "Most read" not in got["text"], name
         checked += 1
     assert checked >= 40
+
+
+def test_title_without_open_graph_or_one_headline():
+    raw = (PAGES / "undated-oslo-aid.html").read_bytes().replace(b"<h1>", b"<h2>").replace(b"</h1>", b"</h2>")
+    page = html.extract(raw, "x.html")
+    assert page.title == "Norway pledges flood aid to Mozambique"   # the <title>, without the site's name
+    assert html.article_text(page).startswith("Norway pledges flood aid to Mozambique\n\nOSLO — Norway will")

@@ -11,6 +11,7 @@ files have: a ` date YYYY-MM-DD ` header, the headline, then the paragraphs.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from relations.parser.dates import find_full_dates
 from relations.text import fold
 
 PURPOSE = "reading web pages"
+_SITE_SUFFIX = re.compile(r"\s[|–—-]\s")
 
 
 @dataclass(frozen=True)
@@ -43,16 +45,34 @@ def require() -> None:
 def extract(content: bytes | str, where: str, url: str | None = None) -> Page:
     """The story, title and publication date of one page; InputError when it holds no story."""
     trafilatura = need("trafilatura", "web", PURPOSE)
-    today = date.today().isoformat()
-    doc = trafilatura.bare_extraction(
-        content, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        include_images=False, date_extraction_params={"original_date": True, "extensive_search": False,
-                                                      "max_date": today})
+    htmldate = need("htmldate", "web", PURPOSE)
+    doc = trafilatura.bare_extraction(content, url=url, include_comments=False, include_tables=False,
+                                      include_images=False)
     story = _paragraphs(getattr(doc, "text", None) or "")
     if not any(_is_prose(line) for line in story.split("\n")):
         raise InputError(f"{where}: no story found on the page (no paragraph of running text)")
-    title = " ".join((doc.title or "").split()) or None
-    return Page(story, title, doc.date or _searched_date(content, url, today))
+    # trafilatura's own metadata pass reads authors, tags, licences and more; the title and the date are
+    # all a record needs, so they are read from one parsed tree here
+    tree = trafilatura.load_html(content)
+    today = date.today().isoformat()
+    found = htmldate.find_date(tree, extensive_search=False, original_date=True, url=url, max_date=today)
+    return Page(story, _title(tree), found or _searched_date(content, url, today))
+
+
+def _title(tree) -> str | None:
+    """The page's headline: its Open Graph title, else its one <h1>, else the <title> element."""
+    if tree is None:
+        return None
+    for xpath in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content'):
+        got = tree.xpath(xpath)
+        if got and got[0].strip():
+            return " ".join(got[0].split())
+    h1 = tree.xpath("//h1")
+    if len(h1) == 1:
+        return " ".join(h1[0].text_content().split()) or None
+    text = " ".join((tree.findtext(".//title") or "").split())
+    head = _SITE_SUFFIX.split(text)[0]   # "Talks resume | The Daily Example"
+    return (head if len(head.split()) >= 3 else text) or None
 
 
 def _paragraphs(text: str) -> str:
