@@ -129,8 +129,9 @@ class Table:
         self.rows = []
 
     def add(self, target, goal, unit, s=None, peer="", ratio="", met=None, note=""):
-        fmt = (lambda v: f"{v:,.0f}") if unit == "articles/s" else (lambda v: f"{v * 1000:,.1f}")
-        u = "articles/s" if unit == "articles/s" else ("MB" if unit == "MB" else "ms")
+        rate = unit.endswith("/s")   # articles/s, pages/s
+        fmt = (lambda v: f"{v:,.0f}") if rate else (lambda v: f"{v * 1000:,.1f}")
+        u = unit if rate else ("MB" if unit == "MB" else "ms")
         if unit == "MB":
             fmt = lambda v: f"{v:,.0f}"  # noqa: E731
         cells = ["–", "–", "–"] if s is None else [fmt(s["median"]), fmt(s["min"]), fmt(s["max"])]
@@ -236,12 +237,15 @@ JQ = {
 }
 
 
-def write_pages(folder: Path, count: int, seed: int, gen) -> int:
-    """Generated articles as saved news pages (headline, date in the metadata, site chrome); their total size."""
+def write_pages(folder: Path, texts: Path, count: int, seed: int, gen) -> int:
+    """Generated articles as saved news pages (headline, date in the metadata, site chrome), and the same
+    articles as text files; the pages' total size."""
     folder.mkdir(parents=True, exist_ok=True)
+    texts.mkdir(parents=True, exist_ok=True)
     size = 0
     for i in range(count):
         text = gen.article(seed * 10 ** 6 + i)
+        (texts / f"article-{i:05d}.txt").write_text(text, encoding="utf-8")
         day, _, body = text.partition("\n") if text.startswith(" date ") else ("", "", text)
         paras = [p.strip() for p in body.split("\n") if p.strip()]
         title = " ".join(paras[0].split()[:11]).rstrip(",.;:")   # a headline-length start of the lead
@@ -252,7 +256,7 @@ def write_pages(folder: Path, count: int, seed: int, gen) -> int:
 
 
 def html_row(table, rel, work: Path, gen, args, log) -> None:
-    """`ingest` of a folder of saved news pages: extraction with trafilatura, then the parser."""
+    """`ingest` of a folder of saved news pages (trafilatura, then the parser), beside the same articles as text."""
     try:
         import trafilatura  # noqa: F401
     except ImportError:
@@ -260,26 +264,30 @@ def html_row(table, rel, work: Path, gen, args, log) -> None:
                   peer="the web extra is not installed")
         return
     folder = work / f"pages-{args.pages}-s{args.seed}"
+    texts = work / f"pages-{args.pages}-s{args.seed}-txt"
     if not (folder / "DONE").exists():
         log(f"generating {args.pages:,} news pages")
         shutil.rmtree(folder, ignore_errors=True)
-        size = write_pages(folder, args.pages, args.seed, gen)
+        shutil.rmtree(texts, ignore_errors=True)
+        size = write_pages(folder, texts, args.pages, args.seed, gen)
         (folder / "DONE").write_text(f"{size}\n")
     size = int((folder / "DONE").read_text())
-    walls = []
+    walls = {"html": [], "txt": []}
     for r in range(min(args.runs, 3)):
-        arch = work / "ingest-pages.jsonl"
-        for p in work.glob("ingest-pages.jsonl*"):
-            p.unlink()
-        log(f"ingest of saved pages, run {r + 1}")
-        w, _, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(folder)])
-        walls.append(w)
-    got = sum(1 for _ in open(arch, "rb"))
-    rate = stats([args.pages / w for w in walls])
+        for kind, src in (("html", folder), ("txt", texts)):   # in turns: both see the same machine
+            arch = work / f"ingest-pages-{kind}.jsonl"
+            for p in work.glob(f"ingest-pages-{kind}.jsonl*"):
+                p.unlink()
+            log(f"ingest of saved pages ({kind}), run {r + 1}")
+            w, _, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(src)])
+            walls[kind].append(w)
+    got = sum(1 for _ in open(work / "ingest-pages-html.jsonl", "rb"))
+    rate, txt = (stats([args.pages / w for w in walls[k]]) for k in ("html", "txt"))
     table.add(f"`ingest` of {args.pages:,} saved news pages (.html), one process", "≥ 100 pages/s", "pages/s",
-              rate, met=rate["median"] >= 100 and got == args.pages,
+              rate, peer=f"the same articles as .txt: {txt['median']:,.0f} articles/s",
+              ratio=f"{rate['median'] / txt['median']:.2f}×", met=rate["median"] >= 100 and got == args.pages,
               note=f"{size / args.pages / 1024:,.0f} KB a page (menus, related lists, cookie banner, footer, "
-                   f"scripts); {got:,} records")
+                   f"inline scripts and styles); {got:,} records")
 
 
 def _last_json(out: bytes) -> dict:

@@ -1,11 +1,11 @@
 """Web pages to article text: the story, its headline and its publication date.
 
 A saved or fetched news page is mostly not the story: menus, related stories,
-cookie banners and footers surround it. trafilatura finds the main text and
-the page's own metadata (title, and the date its markup states); htmldate's
-pattern search looks further for a date when the markup states none. The
-story then goes to the same parser as a `.txt` article, in the shape those
-files have: a ` date YYYY-MM-DD ` header, the headline, then the paragraphs.
+cookie banners and footers surround it. trafilatura finds the main text;
+htmldate reads the date the markup states (meta tags, JSON-LD, <time>, the
+URL) and, when it states none, searches the page's text. The story then goes
+to the same parser as a `.txt` article, in the shape those files have: a
+` date YYYY-MM-DD ` header, the headline, then the paragraphs.
 """
 
 from __future__ import annotations
