@@ -187,3 +187,12 @@ def test_title_without_open_graph_or_one_headline():
     page = html.extract(raw, "x.html")
     assert page.title == "Norway pledges flood aid to Mozambique"   # the <title>, without the site's name
     assert html.article_text(page).startswith("Norway pledges flood aid to Mozambique\n\nOSLO — Norway will")
+
+
+def test_a_page_record_survives_reparse(tmp_path):
+    archive = tmp_path / "a.jsonl"
+    assert ingest(archive, str(PAGES / "accra-trade-pact.html")).exit_code == 0
+    before = archive.read_text()
+    res = CliRunner().invoke(main, ["--archive", str(archive), "reparse"])
+    assert res.exit_code == 0 and res.output == "1 records re-parsed, 0 changed, 0 kept as they were\n"
+    assert archive.read_text() == before
