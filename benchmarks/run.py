@@ -33,6 +33,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import pages  # noqa: E402
 
 PEERS_PY = HERE / ".venv-peers" / "bin" / "python"
 
@@ -129,8 +130,9 @@ class Table:
         self.rows = []
 
     def add(self, target, goal, unit, s=None, peer="", ratio="", met=None, note=""):
-        fmt = (lambda v: f"{v:,.0f}") if unit == "articles/s" else (lambda v: f"{v * 1000:,.1f}")
-        u = "articles/s" if unit == "articles/s" else ("MB" if unit == "MB" else "ms")
+        rate = unit.endswith("/s")   # articles/s, pages/s
+        fmt = (lambda v: f"{v:,.0f}") if rate else (lambda v: f"{v * 1000:,.1f}")
+        u = unit if rate else ("MB" if unit == "MB" else "ms")
         if unit == "MB":
             fmt = lambda v: f"{v:,.0f}"  # noqa: E731
         cells = ["–", "–", "–"] if s is None else [fmt(s["median"]), fmt(s["min"]), fmt(s["max"])]
@@ -236,6 +238,59 @@ JQ = {
 }
 
 
+def write_pages(folder: Path, texts: Path, count: int, seed: int, gen) -> int:
+    """Generated articles as saved news pages (headline, date in the metadata, site chrome), and the same
+    articles as text files; the pages' total size."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for i in range(count):
+        text = gen.article(seed * 10 ** 6 + i)
+        (texts / f"article-{i:05d}.txt").write_text(text, encoding="utf-8")
+        day, _, body = text.partition("\n") if text.startswith(" date ") else ("", "", text)
+        paras = [p.strip() for p in body.split("\n") if p.strip()]
+        title = " ".join(paras[0].split()[:11]).rstrip(",.;:")   # a headline-length start of the lead
+        page = pages.news_page(title, day.split()[1] if day else None, paras, seed=i).encode("utf-8")
+        (folder / f"page-{i:05d}.html").write_bytes(page)
+        size += len(page)
+    return size
+
+
+def html_row(table, rel, work: Path, gen, args, log) -> None:
+    """`ingest` of a folder of saved news pages (trafilatura, then the parser), beside the same articles as text."""
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError:
+        table.add(f"`ingest` of {args.pages:,} saved news pages", "≥ 100 pages/s", "pages/s", None,
+                  peer="the web extra is not installed")
+        return
+    folder = work / f"pages-{args.pages}-s{args.seed}"
+    texts = work / f"pages-{args.pages}-s{args.seed}-txt"
+    if not (folder / "DONE").exists():
+        log(f"generating {args.pages:,} news pages")
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(texts, ignore_errors=True)
+        size = write_pages(folder, texts, args.pages, args.seed, gen)
+        (folder / "DONE").write_text(f"{size}\n")
+    size = int((folder / "DONE").read_text())
+    walls = {"html": [], "txt": []}
+    for r in range(min(args.runs, 3)):
+        for kind, src in (("html", folder), ("txt", texts)):   # in turns: both see the same machine
+            arch = work / f"ingest-pages-{kind}.jsonl"
+            for p in work.glob(f"ingest-pages-{kind}.jsonl*"):
+                p.unlink()
+            log(f"ingest of saved pages ({kind}), run {r + 1}")
+            w, _, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(src)])
+            walls[kind].append(w)
+    got = sum(1 for _ in open(work / "ingest-pages-html.jsonl", "rb"))
+    rate, txt = (stats([args.pages / w for w in walls[k]]) for k in ("html", "txt"))
+    table.add(f"`ingest` of {args.pages:,} saved news pages (.html), one process", "≥ 100 pages/s", "pages/s",
+              rate, peer=f"the same articles as .txt: {txt['median']:,.0f} articles/s",
+              ratio=f"{rate['median'] / txt['median']:.2f}×", met=rate["median"] >= 100 and got == args.pages,
+              note=f"{size / args.pages / 1024:,.0f} KB a page (menus, related lists, cookie banner, footer, "
+                   f"inline scripts and styles); {got:,} records")
+
+
 def _last_json(out: bytes) -> dict:
     """The JSON object a peer script printed last (a peer may print other things first)."""
     for line in reversed((out or b"").decode(errors="replace").splitlines()):
@@ -292,6 +347,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per measurement")
     ap.add_argument("--ingest-runs", type=int, help="runs per ingest measurement (default: --runs, at most 3)")
     ap.add_argument("--pool", type=int, default=4000, help="parsed articles behind the query archive")
+    ap.add_argument("--pages", type=int, default=300, help="saved news pages to ingest")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=str(HERE / "work"))
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
@@ -374,6 +430,9 @@ def main(argv=None) -> int:
               ratio=f"{rates[2]['median'] / rates[1]['median']:.2f}×",
               met=rates[2]["median"] / rates[1]["median"] >= 1.7 and same,
               note="archives byte-identical" if same else "ARCHIVES DIFFER")
+
+    # saved news pages
+    html_row(table, rel, work, gen, args, log)
 
     # the query archive
     big = work / f"archive-{args.records}-s{args.seed}.jsonl"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/relations ] || [ pyproject.toml -nt .venv/bin/relations ]; then
     python3 -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e .
+    .venv/bin/python -m pip install --quiet -e '.[web,parquet]'
 fi
 demo="$(mktemp -d "${TMPDIR:-/tmp}/relations-demo.XXXXXX")"
 archive="$demo/archive.jsonl"

@@ -9,12 +9,13 @@ from conftest import CORPUS, bench_module, needs_corpus
 def test_tiny_benchmark_runs(tmp_path, capsys):
     run = bench_module("run")
     out = tmp_path / "RESULTS.md"
-    assert run.main(["--records", "2000", "--articles", "40", "--runs", "1", "--pool", "60", "--no-peers",
+    assert run.main(["--records", "2000", "--articles", "40", "--runs", "1", "--pool", "60", "--pages", "20",
+                     "--no-peers",
                      "--work", str(tmp_path / "work"), "--out", str(out), "--dev", str(CORPUS / "dev")]) == 0
     text = out.read_text()
     for row in ("`relations --help`", "`relations --version`", "parse throughput", "`ingest --jobs 2`",
                 "`list --since 2025 --limit 20`", "`timeline vietnam cuba`", "`show ", "append one article",
-                "peak memory", "spaCy", "archives byte-identical"):
+                "peak memory", "spaCy", "archives byte-identical", "saved news pages"):
         assert row in text, row
     assert "Machine:" in text and "2,000 records" in text
     assert "ARCHIVES DIFFER" not in text

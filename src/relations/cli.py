@@ -135,7 +135,7 @@ def _dask(ctx, engine, scheduler, jobs=None):
 @click.option("--force", is_flag=True, help="Add again articles whose records were deleted.")
 @click.pass_context
 def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler, force):
-    """Parse article files (or folders of *.txt, recursively) into the archive."""
+    """Parse articles into the archive: .txt files, saved web pages (.html, .htm), http(s) URLs, folders."""
     from datetime import date
 
     from relations.ingest import count_files, ingest as run
@@ -321,6 +321,20 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
     rows = summarise(scores)
     render(rows, ["field", "precision", "recall", "f1", "n"], fmt,
            title=f"Extraction quality on {len(scores)} articles")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv"]),
+              help="File format (else from the file name: .parquet, .jsonl, .csv).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+@click.pass_context
+def export(ctx, fmt, output):
+    """Write the whole archive to one file for other tools (nested fields kept)."""
+    from relations.store.export import export as run
+
+    out = run(_archive(ctx), output, fmt=fmt, warn=_warn)
+    click.echo(f"{out.records} records written to {out.path} ({out.fmt})"
+               + (f", {out.skipped} skipped" if out.skipped else ""))
 
 
 @main.command()

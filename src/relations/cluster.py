@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from relations.article.reader import discover
 from relations.errors import ClusterError
-from relations.ingest import Parsed, parse_file, reparse_or_keep
+from relations.ingest import Parsed, parse_file, reparse_or_keep, require_extras
 from relations.store.archive import Transformed, transform_line
 
 PARTITION = 250        # files (or archive lines) per task at most
@@ -160,6 +160,7 @@ class DaskEngine:
         """ingest's stream of parsed files, parsed on the cluster, in the order `--jobs 1` reads them."""
         files = list(discover(paths))
         todo = [p for p, err in files if err is None]
+        require_extras(todo)
         for p, err in files:
             if err is not None:
                 yield Parsed(p, error=str(err))

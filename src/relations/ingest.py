@@ -17,7 +17,7 @@ from relations.store.archive import Archive, dumps
 from relations.store.tombstones import Tombstones
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
-from relations.article.reader import discover, read_article
+from relations.article.reader import WEB_SUFFIXES, discover, is_url, read_any
 from relations.record import content_key, file_key, id_prefix, long_id, one_id
 
 
@@ -54,7 +54,7 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
     """Read, parse and serialise one file; every user-caused problem comes back as an error string."""
     rec = None
     try:
-        art = read_article(path)
+        art = read_any(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
         if "path_bytes" in art.source:  # a file name that is not UTF-8, kept whole
@@ -73,6 +73,7 @@ def _star(args) -> Parsed:
 def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
              dict_dirs: tuple[str, ...] = (), today: date | None = None) -> Iterator[Parsed]:
     files = list(discover(paths))
+    require_extras([p for p, err in files if err is None])
     todo = [(p, default_date, dict_dirs, today) for p, err in files if err is None]
     for p, err in files:
         if err is not None:
@@ -85,6 +86,16 @@ def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
     else:
         for args in todo:
             yield _star(args)
+
+
+def require_extras(paths: list[str]) -> None:
+    """Web pages and URLs need the web extra: say so once, before anything is read."""
+    if any(p.endswith(WEB_SUFFIXES) or is_url(p) for p in paths):
+        from relations.article import fetch, html
+
+        html.require()
+        if any(is_url(p) for p in paths):
+            fetch.require()
 
 
 def count_files(paths: list[str]) -> int:
