@@ -18,7 +18,7 @@ from relations.parser.agreements import find_agreements
 from relations.parser.countries import Mentions, find_countries
 from relations.parser.dates import find_dates
 from relations.parser.doc import Doc, organization_countries
-from relations.parser.events import event_date, event_place, event_type, parties, past_events
+from relations.parser.events import known_places, event_date, event_place, event_type, parties, past_events
 from relations.parser.header import as_date, credit, date_from_text, split_header
 from relations.parser.layout import layout
 from relations.parser.organizations import find_organizations, infer_countries, vocab as org_vocab
@@ -66,7 +66,9 @@ def find_layout(doc: Doc) -> None:
 
 
 def find_credit(doc: Doc) -> None:
-    doc.credit = credit(doc.body, org_vocab(doc.kb).agencies, doc.layout.story_start)
+    cities = known_places(doc.kb).cities
+    doc.credit = credit(doc.body, org_vocab(doc.kb).agencies, doc.layout.story_start,
+                        is_place=lambda name: fold(name) in cities)
 
 
 def find_all_countries(doc: Doc) -> None:
