@@ -1,3 +1,4 @@
+from conftest import CORPUS, needs_corpus
 from relations.knowledge import loader as knowledge
 from relations.parser.header import credit, date_from_text
 from relations.parser.organizations import vocab
@@ -101,3 +102,37 @@ def test_datelines_in_plain_case_need_a_known_place():
 
 def test_dateline_in_capitals_with_a_date_and_no_comma():
     assert credit("PARIS Jan 21 Foreign ministers of France and Germany agreed on Tuesday.", _agencies()).dateline == "PARIS"
+
+
+def test_a_date_alone_under_the_headline_in_the_page_format():
+    head = "Serbia and Hungary sign a strategic partnership agreement\n\n"
+    assert date_from_text(head + "21.01.2014 - Press release\n\nThe ministers met.")[0] == "2014-01-21"
+    assert date_from_text(head + "08. Sep 2021.\nThe prime ministers signed.")[0] == "2021-09-08"
+    assert date_from_text(head + "Monday, 8 July 2024 10:45\n\nText.")[0] == "2024-07-08"
+
+
+def test_month_names_of_the_site_language():
+    head = "Indonesia and Malaysia sign a border pact in Jakarta\n"
+    assert date_from_text(head + "3 Mei 2018\nJakarta.")[0] == "2018-05-03"
+    assert date_from_text(head + "lunes, 8 de julio de 2024\nText.")[0] == "2024-07-08"
+
+
+def test_a_date_in_a_byline():
+    assert date_from_text("Leaders meet for talks in Hanoi\nBy Jane Doe | July 8, 2024\n")[0] == "2024-07-08"
+    assert date_from_text("Published: 2024-07-08\nThe leaders met.")[0] == "2024-07-08"
+
+
+def test_a_date_above_the_headline_or_read_either_way_is_not_the_articles():
+    # the site's date on the page's first line, above its menu
+    assert date_from_text("Tuesday, November 05, 2024\nEnglish Edition\n\nCuban PM tour of Asia continues\n\n"
+                          "Vientiane, Oct 2 (Prensa Latina) Cuban Prime Minister Manuel Marrero Cruz will arrive.") \
+        == (None, None)
+    assert date_from_text("Leaders meet for talks in Hanoi\n07/08/2024\nText.") == (None, None)
+
+
+@needs_corpus
+def test_corpus_pages_with_their_own_date_lines():
+    from relations.parser.pipeline import parse
+    for stem, expected in (("p164", "2014-01-21"), ("p165", "2021-09-08"), ("p012", None)):
+        text = (CORPUS / "dev" / f"{stem}.txt").read_text(encoding="utf-8")
+        assert parse(text, require_date=False)["date"] == expected

@@ -23,6 +23,23 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
+# Month names of the languages whose sites publish English articles under a date in their own language
+# ("3 Mei 2018", "8 de julio de 2024", "8. Juli 2024"); folded (no accents), lower case.
+_MONTHS_ABROAD = {
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro",
+    "fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+    "de": "januar februar marz april mai juni juli august september oktober november dezember",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+PAGE_MONTHS = dict(MONTHS)
+for _names in _MONTHS_ABROAD.values():
+    for _i, _name in enumerate(_names.split(), 1):
+        PAGE_MONTHS.setdefault(_name, _i)
+PAGE_MONTHS.update({"setiembre": 9, "ags": 8, "agu": 8, "okt": 10, "des": 12, "mrt": 3, "mei": 5})
+
 def _mon(name: str) -> str:
     return (rf"(?P<{name}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
             r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")

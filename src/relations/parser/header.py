@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from relations.parser.dates import MONTHS, find_full_dates, parse_iso
+from relations.parser.dates import MONTHS, PAGE_MONTHS, find_full_dates, parse_iso
 from relations.errors import ParseError
 from relations.text import LazyPattern, fold, sentences
 
@@ -45,8 +45,68 @@ _TIME_AFTER = LazyPattern(r"^\s*(?:[-|,–—]\s*)?\d{1,2}:\d\d\b")
 _DATELINE_AFTER = LazyPattern(r"^\s*(?:\([^)]{2,30}\)|[—–]|--)")
 
 
+# A date alone on its line in the page's own format: "08.07.2024", "08. Sep 2021.", "Monday, 8 July 2024 10:45",
+# "3 Mei 2018", "8 de julio de 2024", "21.01.2014 - Press release"; the words of the month are checked after.
+_W = r"[A-Za-zÀ-ÿ]"
+_PAGE_DATE = (
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<m1>{_W}{{3,10}})\.?,?\s+(?:de\s+)?(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<m2>{_W}{{3,10}})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<n1>\d{1,2})(?P<sep>[./-])(?P<n2>\d{1,2})(?P=sep)(?P<n3>(?:19|20)\d\d)"
+    r"|(?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2}))"
+)
+_DATE_LINE = LazyPattern(
+    rf"[ \t]*(?P<label>(?:Published|Posted|Updated|Last updated|Date|Publication date)\s*(?:on|at)?\s*:?\s*"
+    rf"|(?:By|BY)\s[^\n|]{{2,60}}?\s*[|,–—-]\s*)?(?:{_W}+,?\s+)?{_PAGE_DATE}\.?"
+    r"(?:[ \t]*(?:[-|,–—]|at)?[ \t]*\d{1,2}[:.h]\d\d(?::\d\d)?[ \t]*(?:[AaPp]\.?[Mm]\.?)?(?:[ \t]*[A-Z]{2,4}|[ \t]*[+-]\d\d:?\d\d)?)?"
+    r"(?:[ \t]*[-|–—][ \t]*[^\n]{1,30})?[ \t]*$"
+)
+
+
+def _line_date(m: re.Match) -> str | None:
+    """The ISO date of a `_DATE_LINE` match; a day and month that could be read either way count as none."""
+    g = m.group
+    if g("iy"):
+        y, mo, d = int(g("iy")), int(g("im")), int(g("id"))
+    elif g("n1"):
+        a, b, y = int(g("n1")), int(g("n2")), int(g("n3"))
+        if g("sep") == "/" and a <= 12 and b <= 12 and a != b:
+            return None        # 07/08/2024: July 8 or 7 August
+        d, mo = (b, a) if b > 12 else (a, b)
+    else:
+        word = fold(g("m1") or g("m2")).lower()
+        mo = PAGE_MONTHS.get(word) or 0
+        y, d = int(g("y1") or g("y2")), int(g("d1") or g("d2"))
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _page_date(body: str, limit: int) -> tuple[str | None, str | None]:
+    """A date alone on a line under the headline, or in a byline (`By … | 8 July 2024`, `Published: …`).
+
+    A date on the page's first line, above any headline, is the site's own (a menu or crawl date)."""
+    seen_headline = False
+    for line in body[:limit].split("\n")[:40]:
+        words = line.split()
+        if not words:
+            continue
+        m = _DATE_LINE.fullmatch(line) if any(ch.isdigit() for ch in line) else None
+        value = _line_date(m) if m else None
+        if value and (m.group("label") or seen_headline):
+            return value, "stated under the headline" if not m.group("label") else "stated as the publication date"
+        if len(words) >= 4 and line.count("|") < 2 and not value:
+            seen_headline = True
+    return None, None
+
+
 def date_from_text(body: str, limit: int = 1500) -> tuple[str | None, str | None]:
     """A publication date stated for the article itself, or (None, None)."""
+    found = _stated_date(body, limit)
+    return found if found[0] else _page_date(body, limit)
+
+
+def _stated_date(body: str, limit: int) -> tuple[str | None, str | None]:
     for s, e, value in find_full_dates(body, 0, min(len(body), limit)):
         before = body[max(0, s - 40):s]
         after = body[e:e + 20]
