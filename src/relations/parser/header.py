@@ -160,6 +160,8 @@ _DL_SLASHED = LazyPattern(rf"(?:^|(?<=\n))[ \t]*(?P<agency>[A-Z][A-Za-z]{{1,11}}
 _DL_PLAIN = LazyPattern(rf"(?:^|(?<=\n))[ \t]*(?P<place>{_PLACE})(?:,\s*[A-Z][\w ]{{2,30}})?\s*(?:{_DASH}|:)\s+(?=[A-Z\"“‘'])")
 # "Olalekan Adetayo, Abuja": a reporter's name and the place written from, alone on a line
 _DL_BYLINE_PLACE = LazyPattern(r"(?:^|(?<=\n))[ \t]*[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){1,3},\s*(?P<place>[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2})[ \t]*(?=\n|$)")
+# "State House, Abuja": a building and its city heading a press release, not a reporter's place
+_BUILDING_COMMA = LazyPattern(r"\b(?:House|Palace|Hall|Office|Villa|Building|Centre|Center|Secretariat|Ministry),")
 # "(UPDATE)", "(VIDEO)": a label in capitals in brackets after a dateline, not a credit
 _NOT_AGENCY = frozenset({"UPDATE", "UPDATED", "UPDATES", "VIDEO", "PHOTO", "PHOTOS", "LIVE", "WATCH", "AUDIO",
                          "EXCLUSIVE", "ANALYSIS", "OPINION", "BREAKING", "FILE", "LEAD", "END", "AM", "PM"})
@@ -265,7 +267,8 @@ def _place_dateline(head: str, agencies: set[str], is_place, got: _Found) -> Non
                   and re.search(r"\bPhotos?\b", head[max(0, c.start() - 60):c.start()])), None)
     if m is None:
         m = next((c for c in _DL_PLAIN.finditer(head) if is_place(c.group("place"))), None) \
-            or next((c for c in _DL_BYLINE_PLACE.finditer(head) if is_place(c.group("place"))), None)
+            or next((c for c in _DL_BYLINE_PLACE.finditer(head) if is_place(c.group("place"))
+                     and not _BUILDING_COMMA.search(c.group())), None)
     if m:
         got.set_place(m)
 

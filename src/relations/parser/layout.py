@@ -14,7 +14,9 @@ from relations.text import LazyPattern, SpanIndex, fold, paragraphs
 
 _CAPTION = LazyPattern(
     r"\((?:Photo|Source|Ảnh)\b[^)]*\)|\|\s*Photo\b|\bPhoto:\s|Illustrative (?:image|photo)|\bVNA/VNS Photo\b"
-    r"|\bPhoto\s*(?:courtesy|by)\b|\((?:L|R|left|right|centre|center)\)",
+    r"|\bPhoto\s*(?:courtesy|by)\b|\((?:L|R|left|right|centre|center)\)"
+    # "… in San Francisco on November 15. Presidency of Chile (EFE)": a credit after the caption's sentence
+    r"|[.!?]\s+[A-Z][^.()\n]{1,60}\([A-Z][A-Za-z]{1,10}\)\s*$",
     re.I,
 )
 _FOOTER = LazyPattern(
@@ -28,6 +30,7 @@ _FOOTER_WORDS = ("read full this story", "how did you feel about the content of 
                  "related news", "follow us on", "all rights reserved", "copyright ©", "click here", "subscribe",
                  "cached page", "read more:")
 _CAPTION_WORDS = ("(photo", "(source", "(anh", "photo", "illustrative ", "(l)", "(r)", "(left)", "(right)", "(cent")
+_CREDIT_AT_LINE_END = re.compile(r"[A-Za-z]\)[ \t]*(?:\n|$)")   # in every match of _CAPTION's credit form
 _PHOTO_CREDIT = LazyPattern(r"(?:[—–-]\s*)?(?:[A-Z]{2,}(?:/[A-Z]{2,})*\s+)?Photo(?:s)?\s*:?\s*(?:[A-ZÀ-Ỹ][\w’'.-]*\s?){1,4}")
 
 
@@ -66,7 +69,7 @@ def layout(text: str, folded: str | None = None) -> Layout:
         folded = fold(text)
     odd = "\u017f" in text
     footers = odd or any(w in folded for w in _FOOTER_WORDS)
-    captions = odd or any(w in folded for w in _CAPTION_WORDS)
+    captions = odd or any(w in folded for w in _CAPTION_WORDS) or _CREDIT_AT_LINE_END.search(text) is not None
     for s, e in paras:
         line = text[s:e]
         m = footers and _FOOTER.search(line)

@@ -127,11 +127,22 @@ def find_event_date(doc: Doc) -> None:
 
 
 def find_event_place(doc: Doc) -> None:
+    """Where the happening took place; a phone call has no place but its dateline's."""
     lead = (0, doc.opening[0]) if doc.opening[0] - doc.layout.story_start < 1000 else None
-    doc.place, doc.place_span = event_place(
+    fallback = doc.layout.headline
+    if lead:
+        # a caption above the story names the event's city unless it dates another happening
+        dated = [m.value for m in doc.dates if lead[0] <= m.start < lead[1] and m.kind in ("exact", "weekday")]
+        if not dated or (doc.event_date and doc.event_date.value in dated):
+            fallback = lead
+    place, span = event_place(
         doc.body, doc.opening, doc.type_span[0] if doc.type_span else None,
         doc.organization_spans() + doc.person_spans(), [(m.start, m.end) for m in doc.countries],
-        doc.credit.dateline, doc.kb, [m.code for m in doc.countries], lead)
+        doc.credit.dateline, doc.kb, [m.code for m in doc.countries], lead, fallback)
+    if doc.event_type == "call" and span and any(m.start <= span[0] < m.end for m in doc.countries):
+        dl = doc.credit.dateline
+        place, span = (dl.title() if dl and dl.isupper() else dl), None
+    doc.place, doc.place_span = place, span
 
 
 def find_parties(doc: Doc) -> None:
@@ -195,7 +206,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("event_date", find_event_date, ("dates", "opening", "type_span", "ref", "precision", "credit"),
           ("event_date",)),
     Stage("event_place", find_event_place, ("body", "opening", "type_span", "organizations", "persons",
-                                            "countries", "credit", "kb", "layout"), ("place", "place_span")),
+                                            "countries", "credit", "kb", "layout", "dates", "event_date",
+                                            "event_type"), ("place", "place_span")),
     Stage("parties", find_parties, ("persons", "countries", "opening", "layout"), ("parties", "home")),
     Stage("organization_countries", find_organization_countries, ("body", "organizations", "home", "kb"),
           ("organizations",)),
