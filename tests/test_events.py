@@ -157,3 +157,30 @@ def test_a_caption_dating_another_happening_does_not_place_the_event():
             "this Tuesday with the elected president of Argentina, Javier Milei.")
     ev = _event(text)
     assert (ev["type"], ev["date"], ev["place"]) == ("call", "2023-11-21", None)
+
+
+# --- event date -----------------------------------------------------------------------------------
+
+def test_the_date_that_goes_with_the_cue_over_the_span_of_the_visit():
+    ev = _event(" date 2019-05-21 Foreign Minister Pham Binh Minh is paying an official visit to Cuba from May "
+                "19-21 at the invitation of Bruno Rodriguez.During their talks on May 20, the two ministers "
+                "discussed cooperation.")
+    assert (ev["type"], ev["date"]) == ("talks", "2019-05-20")
+
+
+def test_a_standfirst_recalling_an_earlier_meeting_is_not_the_story():
+    text = (" date 2023-03-18 Argentina and Uruguay: Foreign Ministers agree on presidential summit next month\n\n"
+            "The meeting between Cafiero and Bustillo was a follow-up on the one they had in Buenos Aires on Feb. 16\n\n"
+            "Foreign Ministers Francisco Bustillo of Uruguay and Santiago Cafiero of Argentina Friday agreed to "
+            "broker a presidential summit in April, during which a joint declaration is expected to be reached.\n\n"
+            "Bustillo and Cafiero met Friday in Montevideo.")
+    ev = _event(text)
+    assert (ev["type"], ev["date"]) == ("talks", "2023-03-17")
+
+
+def test_a_hard_wrapped_wire_story_starts_at_its_dateline():
+    text = (" date 2014-01-21 PARIS Jan 21 Foreign ministers of France and\nGermany agreed on Tuesday a closer "
+            "coordination of foreign\npolicy, including joint trips abroad.\n")
+    rec = parse(text, require_date=False, kb=knowledge.load())
+    assert (rec["dateline"], rec["event"]["type"], rec["event"]["date"], rec["event"]["place"]) == \
+        ("PARIS", "talks", "2014-01-21", "Paris")

@@ -87,7 +87,7 @@ def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge,
         if got:
             return got
     hits = [(s, cues.order.get(t, 99), t, (s, e)) for s, e, t in cues.matcher.find(folded[: zone[1]], text[: zone[1]])
-            if s >= zone[0] and not (t == "signing" and _FUTURE.search(folded, max(zone[0], s - 40), s))]
+            if s >= zone[0] and not (t in ("signing", "statement") and _still_to_come(folded, zone[0], s, e))]
     hits += [(m.start(), cues.order.get("aid", 99), "aid", m.span()) for m in _GIVES.finditer(folded, zone[0], zone[1])]
     first_end = _sentence_end(text, zone[0], zone[1])
     for m in _CELEBRATES.finditer(folded, zone[0], first_end):
@@ -128,6 +128,14 @@ def _sentence_end(text: str, start: int, limit: int) -> int:
 # "will meet next week to sign", "push for the swift signing of": a signing still to come is not the event
 _FUTURE = LazyPattern(r"(?:\b(?:to|will|would|shall)\s+(?:\w+ly\s+)?|\b(?:push|pushed|pushing|call|called|calling)\s+for\s+"
                      r"(?:the\s+)?(?:\w+\s+)?|\b(?:swift|speedy|early|prompt|soon|upcoming|future|possible|planned)\s+)$")
+# "a joint declaration is expected to be reached": the document still to come
+_FUTURE_AFTER = re.compile(r"\s+(?:is|are)\s+(?:expected|due|scheduled|set|planned|to\s+be)\b|\s+will\b")
+
+
+def _still_to_come(folded: str, zone_start: int, s: int, e: int) -> bool:
+    return bool(_FUTURE.search(folded, max(zone_start, s - 40), s) or _FUTURE_AFTER.match(folded, e))
+
+
 # ("will conclude his visit to Iran": a happening under way, not one still to come)
 _LATER = re.compile(r"\b(?:will|would|shall|due\s+to|expected\s+to|scheduled\s+to|set\s+to|plans?\s+to)\s+"
                     r"(?!(?:conclude|end|wrap|continue|complete)[a-z]*\b)"
@@ -408,6 +416,11 @@ def event_date(mentions: list[DateMention], zone: tuple[int, int], anchor: int |
         pool = [m for m in opening if m.kind == "month"]
     if not pool:
         return None
+    if anchor is not None and zone[0] <= anchor < zone[1]:
+        # "is paying a visit from May 19-21. During their talks on May 20": the date that goes with the cue
+        near = [m for m in pool if anchor <= m.start <= anchor + 120 and m.kind != "month"]
+        if near and near[0] is not pool[0] and pool[0].start < anchor:
+            return near[0]
     return pool[0]
 
 

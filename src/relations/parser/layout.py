@@ -34,6 +34,12 @@ _CREDIT_AT_LINE_END = re.compile(r"[A-Za-z]\)[ \t]*(?:\n|$)")   # in every match
 _PHOTO_CREDIT = LazyPattern(r"(?:[—–-]\s*)?(?:[A-Z]{2,}(?:/[A-Z]{2,})*\s+)?Photo(?:s)?\s*:?\s*(?:[A-ZÀ-Ỹ][\w’'.-]*\s?){1,4}")
 
 
+# "PARIS Jan 21 Foreign ministers of France and": a wire dateline starts the story even on a short,
+# hard-wrapped line
+_WIRE_DATELINE = LazyPattern(r"[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:,\s*[A-Z][a-z]+)?,?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+                             r"Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b")
+
+
 @dataclass
 class Layout:
     """Where the story is, and which spans of the text are not part of it."""
@@ -55,7 +61,8 @@ def _is_prose(line: str) -> bool:
     words = line.split()
     ends = line.rstrip()[-1:] in ".!?\"”…"
     # a headline has no full stop; a story paragraph without one is long (or cut off mid-sentence)
-    return len(words) >= 20 or (len(words) >= 6 and ends)
+    # (a standfirst under the headline is a sentence without its full stop: "… they had in Buenos Aires on Feb. 16")
+    return len(words) >= 25 or (len(words) >= 6 and ends)
 
 
 def layout(text: str, folded: str | None = None) -> Layout:
@@ -84,7 +91,7 @@ def layout(text: str, folded: str | None = None) -> Layout:
                 out.noise.append((s + m.start(), s + m.end()))
             continue
         if not story_found:
-            if _is_prose(line):
+            if _is_prose(line) or _WIRE_DATELINE.match(line):
                 out.story_start = s
                 story_found = True
             else:
