@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pycountry
 
 from relations.parser.dates import DateMention, MONTHS, WEEKDAYS
-from relations.knowledge import Knowledge, Matcher
+from relations.knowledge import Knowledge, Matcher, gazetteer
 from relations.text import LazyPattern, SpanIndex, fold
 
 
@@ -165,7 +165,7 @@ class KnownPlaces:
 
 
 def known_places(kb: Knowledge | None) -> KnownPlaces:
-    """Known cities and capitals, from places.yaml (built once per dictionary set)."""
+    """Known cities and capitals: places.yaml's first, then the gazetteer's (built once per dictionary set)."""
     if kb is None:
         return KnownPlaces({}, {})
     cached = kb.cache.get("event_places")
@@ -180,6 +180,10 @@ def known_places(kb: Knowledge | None) -> KnownPlaces:
             city.setdefault(fold(str(entry["capital"])), code)
         for p in entry.get("places") or []:
             city.setdefault(fold(str(p)), code)
+    not_places = {fold(str(w)) for w in kb.section("events", "not_places", []) or []}
+    for name, code in gazetteer.cities().items():
+        if name not in not_places:
+            city.setdefault(name, code)
     got = KnownPlaces(city, capital)
     kb.cache["event_places"] = got
     return got
