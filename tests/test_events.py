@@ -184,3 +184,31 @@ def test_a_hard_wrapped_wire_story_starts_at_its_dateline():
     rec = parse(text, require_date=False, kb=knowledge.load())
     assert (rec["dateline"], rec["event"]["type"], rec["event"]["date"], rec["event"]["place"]) == \
         ("PARIS", "talks", "2014-01-21", "Paris")
+
+
+def test_the_place_after_the_kind_of_place():
+    ev = _event(" date 2023-05-05 Foreign Minister Bilawal Bhutto-Zardari on Thursday held a bilateral meeting with "
+                "his Russian counterpart Sergey Lavrov in a beach resort of Goa.")
+    assert ev["place"] == "Goa"
+    ev = _event(" date 2023-05-05 Bilawal Bhutto-Zardari met his Russian counterpart, Sergey Lavrov, on the "
+                "sidelines of the meeting in the Indian city of Goa on Thursday.")
+    assert ev["place"] == "Goa"
+
+
+def test_a_visiting_official_and_a_source_statement_are_not_the_event():
+    ev = _event(" date 2023-06-01 Islamabad: Foreign Minister Bilawal Bhutto Zardari and visiting Belarusian Foreign "
+                "Minister Sergei Aleinik have envisioned closer cooperation, according to a joint statement.\n\n"
+                "Zardari held talks with Aleinik on Tuesday on a variety of topics.")
+    assert (ev["type"], ev["date"], ev["place"]) == ("talks", "2023-05-30", "Islamabad")
+
+
+def test_a_telephonic_conversation_last_evening():
+    ev = _event(" date 2019-01-09 Narendra Modi and US President Donald Trump held a telephonic conversation last "
+                "evening and exchanged New Year greetings.")
+    assert (ev["type"], ev["date"], ev["place"]) == ("call", "2019-01-08", None)
+
+
+def test_the_dateline_country_is_the_other_party_of_a_lone_one():
+    rec = parse(" date 2023-05-08 ISLAMABAD - Foreign Minister Bilawal Bhutto Zardari and his Afghan counterpart "
+                "have emphasised the need for enhanced coordination to counter terrorism.", kb=knowledge.load())
+    assert rec["parties"] == ["AFG", "PAK"]

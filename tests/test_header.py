@@ -136,3 +136,15 @@ def test_corpus_pages_with_their_own_date_lines():
     for stem, expected in (("p164", "2014-01-21"), ("p165", "2021-09-08"), ("p012", None)):
         text = (CORPUS / "dev" / f"{stem}.txt").read_text(encoding="utf-8")
         assert parse(text, require_date=False)["date"] == expected
+
+
+def test_an_outlet_before_the_date_of_a_byline():
+    text = ("Monday, December 29, 2025\nInternational\n\nModi, Trump Talk Over Phone, Discuss Key Bilateral Issues\n\n"
+            "IANS, 09 Jan, 2019 01:49 AM\n\nNarendra Modi and Donald Trump held a telephonic conversation.")
+    assert credit(text, _agencies()).agency == "IANS"
+    assert date_from_text(text)[0] == "2019-01-09"
+
+
+def test_dateline_with_a_building_a_country_and_a_date():
+    text = "State House, Nairobi, Kenya, Monday 30 May 2022 – The Minister of Foreign Affairs presided over the signing."
+    assert credit(text, _agencies(), is_place=_is_city).dateline == "Nairobi"

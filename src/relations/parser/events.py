@@ -52,6 +52,12 @@ _SETTING = LazyPattern(r"(?:\b(?:during|on|amid|within|while on|as part of|on th
                       r"in the framework of|who is on|who was on|ahead of|following|after|is paying|are paying|"
                       r"is on|are on)\s+"
                       r"(?:(?:a|an|the|his|her|their|its|this|that)\s+)?(?:[\w’'-]+\s+){0,4}|\b(?:is|are)\s+)$")
+# "…, according to a joint statement": the source of the report, not the happening
+_SOURCE_OF = LazyPattern(r"\baccording\s+to\s+(?:a|an|the|their|its)\s+$")
+# "visiting Belarusian Foreign Minister Sergei Aleinik": the guest's description, not what the sentence reports
+_VISITING_OFFICIAL = re.compile(r"visiting\s+(?:[A-Z][\w’'-]+\s+){0,2}(?:Foreign|Prime|President|Minister|Deputy|Vice|"
+                                r"Defen[cs]e|King|Queen|Crown|Premier|Chancellor|Secretary|Speaker|Emir|Sheikh|"
+                                r"delegation|counterpart|leader|head)\b")
 # "a reception to celebrate the 75th anniversary", "China, Mongolia celebrate 75th anniversary of ties": the
 # commemoration is the happening
 _CELEBRATES = LazyPattern(r"\b(?:celebrat|mark|commemorat|observ)[a-z]*\s+(?:the\s+)?(?:\d{1,3}(?:st|nd|rd|th)|"
@@ -87,7 +93,9 @@ def event_type(text: str, folded: str, zone: tuple[int, int], kb: Knowledge,
         if got:
             return got
     hits = [(s, cues.order.get(t, 99), t, (s, e)) for s, e, t in cues.matcher.find(folded[: zone[1]], text[: zone[1]])
-            if s >= zone[0] and not (t in ("signing", "statement") and _still_to_come(folded, zone[0], s, e))]
+            if s >= zone[0] and not (t in ("signing", "statement") and _still_to_come(folded, zone[0], s, e))
+            and not (t == "visit" and _VISITING_OFFICIAL.match(text, s))
+            and not (t == "statement" and _SOURCE_OF.search(folded, max(zone[0], s - 30), s))]
     hits += [(m.start(), cues.order.get("aid", 99), "aid", m.span()) for m in _GIVES.finditer(folded, zone[0], zone[1])]
     first_end = _sentence_end(text, zone[0], zone[1])
     for m in _CELEBRATES.finditer(folded, zone[0], first_end):
@@ -143,7 +151,8 @@ _LATER = re.compile(r"\b(?:will|would|shall|due\s+to|expected\s+to|scheduled\s+t
 _NOT_PLACE = {fold(w) for w in list(MONTHS) + list(WEEKDAYS)} | {"the", "a", "an", "this", "that", "his", "her",
                                                               "its", "their", "addition", "particular", "order",
                                                               "response", "line", "terms", "view", "contrast"}
-_PLACE = re.compile(r"\b(?:in|at|to|visiting|arrived in)\s+(?P<p>(?:the\s+)?[A-ZÀ-ÝĐ][\w’'.-]*(?:\s+[A-ZÀ-ÝĐ][\w’'.-]*){0,3})")
+# ("in the Indian city of Goa", "a beach resort of Goa": the place after the kind of place)
+_PLACE = re.compile(r"\b(?:in|at|to|visiting|arrived in|(?:city|town|resort|port|village) of)\s+(?P<p>(?:the\s+)?[A-ZÀ-ÝĐ][\w’'.-]*(?:\s+[A-ZÀ-ÝĐ][\w’'.-]*){0,3})")
 _REGIONS = {"asia", "europe", "africa", "southeast asia", "latin america", "south america", "north america",
             "the caribbean", "caribbean", "middle east", "the middle east", "oceania", "the pacific", "pacific",
             "central america", "east asia", "south asia", "asia-pacific", "the asia-pacific"}

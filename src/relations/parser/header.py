@@ -157,7 +157,11 @@ _DL_BRACKET = LazyPattern(rf"(?:^|(?<=\n))[ \t]*\((?P<agency>[A-Z][A-Za-z]{{1,11
 _DL_SLASHED = LazyPattern(rf"(?:^|(?<=\n))[ \t]*(?P<agency>[A-Z][A-Za-z]{{1,11}}(?:/[A-Z][A-Za-z]{{1,11}})+)\s*{_DASH}\s")
 # "Pretoria - The Chinese …", "Abu Dhabi: The UAE …", "Nairobi, Kenya — …": a place in plain case, checked
 # against the gazetteer, with a dash or a colon
-_DL_PLAIN = LazyPattern(rf"(?:^|(?<=\n))[ \t]*(?P<place>{_PLACE})(?:,\s*[A-Z][\w ]{{2,30}})?\s*(?:{_DASH}|:)\s+(?=[A-Z\"“‘'])")
+# "State House, Nairobi, Kenya, Monday 30 May 2022 – …": a building and a date around the place
+_DL_PLAIN = LazyPattern(rf"(?:^|(?<=\n))[ \t]*(?:[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,2}} (?:House|Palace|Hall|Villa|Office),\s*)?"
+                        rf"(?P<place>{_PLACE})(?:,\s*[A-Z][\w ]{{2,30}}?)?"
+                        r"(?:,\s*(?:[A-Z][a-z]+,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2}),?\s+\d{4})?"
+                        rf"\s*(?:{_DASH}|:)\s+(?=[A-Z\"“‘'])")
 # "Olalekan Adetayo, Abuja": a reporter's name and the place written from, alone on a line
 _DL_BYLINE_PLACE = LazyPattern(r"(?:^|(?<=\n))[ \t]*[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){1,3},\s*(?P<place>[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2})[ \t]*(?=\n|$)")
 # "State House, Abuja": a building and its city heading a press release, not a reporter's place
@@ -273,13 +277,20 @@ def _place_dateline(head: str, agencies: set[str], is_place, got: _Found) -> Non
         got.set_place(m)
 
 
+# "IANS, 09 Jan, 2019 01:49 AM": the outlet before the date of a byline
+_AGENCY_DATED = re.compile(r"(?P<agency>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})\s*[,|–—-]\s*\d{1,2}\b")
+
+
 def _agency_line(head: str, agencies: set[str]) -> tuple[str, int] | None:
-    """`Kyodo News` alone on a line above the story: the outlet's credit."""
+    """`Kyodo News` alone on a line above the story, or before the byline's date: the outlet's credit."""
     pos = 0
     for line in head.split("\n"):
         name = line.strip()
         if 2 <= len(name) <= 40 and fold(name) in agencies:
             return name, pos + line.index(name)
+        m = _AGENCY_DATED.match(name) if name[:1].isupper() else None
+        if m and fold(m.group("agency")) in agencies:
+            return m.group("agency"), pos + line.index(name)
         pos += len(line) + 1
     return None
 

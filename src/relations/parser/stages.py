@@ -153,6 +153,10 @@ def find_parties(doc: Doc) -> None:
         [m.code for m in doc.countries],
         [p.country for p in doc.persons if p.country],
     )
+    dl = known_places(doc.kb).cities.get(fold(doc.credit.dateline)) if doc.credit.dateline else None
+    if len(doc.parties) == 1 and dl and dl != doc.parties[0]:
+        # "ISLAMABAD - Foreign Minister Bilawal Bhutto Zardari and his Afghan counterpart": the host is the other
+        doc.parties = sorted(doc.parties + [dl])
     counts = Counter(m.code for m in doc.countries)
     doc.home = max(doc.parties, key=lambda c: counts[c]) if doc.parties else None
 
@@ -208,7 +212,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("event_place", find_event_place, ("body", "opening", "type_span", "organizations", "persons",
                                             "countries", "credit", "kb", "layout", "dates", "event_date",
                                             "event_type"), ("place", "place_span")),
-    Stage("parties", find_parties, ("persons", "countries", "opening", "layout"), ("parties", "home")),
+    Stage("parties", find_parties, ("persons", "countries", "opening", "layout", "credit", "kb"), ("parties", "home")),
     Stage("organization_countries", find_organization_countries, ("body", "organizations", "home", "kb"),
           ("organizations",)),
     Stage("person_countries", find_person_countries, allegiance.NEEDS, ("persons",)),
