@@ -62,6 +62,9 @@ _DATE_LINE = LazyPattern(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _line_date(m: re.Match) -> str | None:
     """The ISO date of a `_DATE_LINE` match; a day and month that could be read either way count as none."""
     g = m.group
@@ -91,7 +94,7 @@ def _page_date(body: str, limit: int) -> tuple[str | None, str | None]:
         words = line.split()
         if not words:
             continue
-        m = _DATE_LINE.fullmatch(line) if any(ch.isdigit() for ch in line) else None
+        m = _DATE_LINE.fullmatch(line) if _DIGIT.search(line) else None
         value = _line_date(m) if m else None
         if value and (m.group("label") or seen_headline):
             return value, "stated under the headline" if not m.group("label") else "stated as the publication date"
