@@ -10,8 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import pycountry
-
 from relations.parser.dates import DateMention, MONTHS, WEEKDAYS
 from relations.knowledge import Knowledge, Matcher, gazetteer
 from relations.text import LazyPattern, SpanIndex, fold
@@ -298,6 +296,8 @@ def _candidates(text, zone, skipped: _Spans, countries: _Spans, codes, city_of, 
 
 @lru_cache(maxsize=1)
 def _country_names() -> frozenset[str]:
+    import pycountry       # (only when a story writes "the" before a country: a quick start does without it)
+
     names = set()
     for c in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
