@@ -97,7 +97,7 @@ SCHEMA: dict[str, Any] = {
         "vague": Words(),
         "status": Fields({"signed": Words(), "planned": Words(), "existing": Words()}),
     }),
-    "events": Fields({"types": Table(Words())}),
+    "events": Fields({"types": Table(Words()), "weak": Table(Words()), "not_places": Words()}),
 }
 
 
