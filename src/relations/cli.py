@@ -292,6 +292,11 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
         render(rows, cols, fmt)
         return
     rows = summarise(scores)
+    from relations.event_eval import evaluate_events
+
+    grouped = evaluate_events(list(gold_dirs), _kb(ctx))
+    if grouped is not None:
+        rows.append(grouped.row)
     render(rows, ["field", "precision", "recall", "f1", "n"], fmt,
            title=f"Extraction quality on {len(scores)} articles")
 

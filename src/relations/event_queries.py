@@ -27,7 +27,8 @@ def events(archive: Archive, *, codes=(), since=None, until=None, warn: Warn = _
     else:
         hs = store.all_happenings(archive, warn)
         if codes:
-            hs = (h for h in hs if any(codes[0] in r.parties for r in h.reports))
+            one = codes[0]
+            hs = (h for h in hs if any(one in r.parties for r in h.reports))
             codes = []
     return hp.select_events(hs, codes=codes, since=since, until=until)
 
