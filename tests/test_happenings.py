@@ -181,3 +181,17 @@ def test_eval_prints_the_events_row():
     row = [r for r in json.loads(res.output) if r["field"] == "events"][0]
     assert row["n"] == 20
     assert row["precision"] >= 0.95 and row["f1"] >= 0.90
+
+
+def test_a_damaged_record_is_an_event_of_its_own(tmp_path, monkeypatch):
+    from conftest import SEEDS
+
+    arch = tmp_path / "a.jsonl"
+    _cli(arch, "ingest", str(SEEDS))
+    with arch.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "2025-08-15-odd", "date": "2025-08-15", "parties": ["CUB", "VNM"],
+                             "actors": 7, "agreements": {"x": 1}, "event": "talks", "text": None}) + "\n")
+    stored = _cli(arch, "events", "--country", "cuba", "--country", "vietnam", "--format", "jsonl")
+    monkeypatch.setenv("RELATIONS_NO_INDEX", "1")
+    assert _cli(arch, "events", "--country", "cuba", "--country", "vietnam", "--format", "jsonl") == stored
+    assert len(stored.splitlines()) == 3

@@ -68,13 +68,18 @@ def _strs(v) -> list[str]:
     return [x for x in v if isinstance(x, str)] if isinstance(v, list) else []
 
 
+def _dicts(v) -> list[dict]:
+    """The objects of a list field (a damaged record's odd field counts as empty)."""
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
 def _sides(rec: dict) -> list[str]:
     """The countries whose pairs block the record: its parties, or, when the parser found only one,
     that party with the few other countries the story names."""
     parties = sorted(set(_strs(rec.get("parties"))))
     if len(parties) >= 2 or not parties:
         return parties
-    named = {a.get("code") for a in rec.get("actors") or [] if isinstance(a, dict) and a.get("kind") == "country"}
+    named = {a.get("code") for a in _dicts(rec.get("actors")) if a.get("kind") == "country"}
     named = {c for c in named if isinstance(c, str)} | set(parties)
     return sorted(named) if 2 <= len(named) <= 3 else []
 
@@ -87,13 +92,13 @@ def signature(rec: dict) -> Signature:
     sides = _sides(rec)
     pairs = tuple(f"{a}-{b}" for i, a in enumerate(sides) for b in sides[i + 1:])
     persons = []
-    for a in rec.get("actors") or []:
-        if isinstance(a, dict) and a.get("kind") == "person" and isinstance(a.get("name"), str):
+    for a in _dicts(rec.get("actors")):
+        if a.get("kind") == "person" and isinstance(a.get("name"), str):
             key = fold_key(a["name"])
             if key and len(key.split()) >= 2:  # a lone word ("Son", "MoUs") identifies nobody
                 persons.append(key)
-    signed = sorted({ag.get("kind") for ag in rec.get("agreements") or []
-                     if isinstance(ag, dict) and ag.get("status") == "signed" and isinstance(ag.get("kind"), str)})
+    signed = sorted({ag.get("kind") for ag in _dicts(rec.get("agreements"))
+                     if ag.get("status") == "signed" and isinstance(ag.get("kind"), str)})
     text = rec.get("text") if isinstance(rec.get("text"), str) else ""
     lead = fold_key(text[:LEAD * 2])[:LEAD]
     place = ev.get("place") if isinstance(ev.get("place"), str) else ""
