@@ -41,7 +41,7 @@ def timeline(archive: Archive, *, a: str, b: str, since=None, until=None, topic=
     entries = index.timeline(archive, a, b, warn, since=since, until=until, topic=topic)
     if all_reports:
         return entries
-    by_record = {r.rid: h for h in store.happenings(archive, a, b, warn) for r in h.reports}
+    by_record = {r.rid: h for h in store.shared_happenings(archive, a, b, warn) for r in h.reports}
     return hp.grouped_timeline(entries, by_record)
 
 

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 
 from relations.text import fold_key
 
-RULES = "g1"          # changes whenever a rule below changes: the stored grouping is rebuilt
+RULES = "g2"          # changes whenever a rule below changes: the stored grouping is rebuilt
 WINDOW = 2            # days between two reports' days that can still be one happening
 LEAD = 320            # characters of folded text compared
 _IN_PERSON = {"talks", "visit", "signing", "aid"}

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from relations.store.archive import Archive
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS evsig(n INTEGER PRIMARY KEY, rid TEXT NOT NULL, sig BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS evsig(n INTEGER PRIMARY KEY, rid TEXT NOT NULL, sig BLOB NOT NULL, rep BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS evkey(pkey TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
                                  PRIMARY KEY(pkey, day, n)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS evmember(n INTEGER PRIMARY KEY, eid TEXT NOT NULL);
@@ -47,13 +47,12 @@ def create(conn: sqlite3.Connection) -> None:
             conn.execute(stmt)
 
 
-def _blob(sig: grouping.Signature, rep: Report) -> bytes:
-    return orjson.dumps([sig.to_list(), rep.to_list()])
+def _load(blob: bytes) -> grouping.Signature:
+    return grouping.Signature.from_list(orjson.loads(blob))
 
 
-def _load(blob: bytes) -> tuple[grouping.Signature, Report]:
-    s, r = orjson.loads(blob)
-    return grouping.Signature.from_list(s), Report.from_list(r)
+def _report(blob: bytes) -> Report:
+    return Report.from_list(orjson.loads(blob))
 
 
 class Grouper:
@@ -61,7 +60,7 @@ class Grouper:
 
     def __init__(self, conn: sqlite3.Connection, bulk: bool):
         self.conn, self.bulk = conn, bulk
-        self.sigs: list[tuple[int, str, bytes]] = []
+        self.sigs: list[tuple[int, str, bytes, bytes]] = []
         self.keys: list[tuple[str, int, int]] = []
         self.new: list[tuple[int, grouping.Signature]] = []
 
@@ -70,14 +69,14 @@ class Grouper:
             sig, rep = grouping.signature(rec), report_of(rec)
         except (AttributeError, TypeError, ValueError):
             return  # a record too damaged to group: it stays an event of its own
-        self.sigs.append((n, sig.rid, _blob(sig, rep)))
+        self.sigs.append((n, sig.rid, orjson.dumps(sig.to_list()), orjson.dumps(rep.to_list())))
         day = NODAY if sig.day is None else sig.day
         self.keys.extend((p, day, n) for p in sig.pairs)
         if not self.bulk:
             self.new.append((n, sig))
 
     def flush(self) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO evsig(n, rid, sig) VALUES (?, ?, ?)", self.sigs)
+        self.conn.executemany("INSERT OR REPLACE INTO evsig(n, rid, sig, rep) VALUES (?, ?, ?, ?)", self.sigs)
         self.conn.executemany("INSERT OR IGNORE INTO evkey(pkey, day, n) VALUES (?, ?, ?)", self.keys)
         self.sigs.clear()
         self.keys.clear()
@@ -106,7 +105,7 @@ class Grouper:
         for m in sorted(ns):
             row = q("SELECT sig FROM evsig WHERE n = ?", (m,)).fetchone()
             if row:
-                out.append((m, _load(row[0])[0]))
+                out.append((m, _load(row[0])))
         return out
 
     def _attach(self, n: int, sig: grouping.Signature) -> None:
@@ -141,7 +140,7 @@ def _build(conn: sqlite3.Connection) -> None:
         if s is None:
             if blob is None:
                 blob = q("SELECT sig FROM evsig WHERE n = ?", (n,)).fetchone()[0]
-            s = cache[n] = _load(blob)[0]
+            s = cache[n] = _load(blob)
         return s
 
     def link(x: int, y: int) -> None:
@@ -185,37 +184,39 @@ def _undated(conn, pkey, undated: list[int], sig_of, link) -> None:
 
 # reading ------------------------------------------------------------------
 
-def _happenings(conn: sqlite3.Connection, ns: list[int]) -> list[Happening]:
-    """The happenings of the records at these line numbers, each with all of its reports."""
-    q = conn.execute
+def _happenings(conn: sqlite3.Connection, rows: list[tuple]) -> list[Happening]:
+    """The happenings of (rid, report, event id or None) rows, each with all of its reports."""
     out: dict[str, Happening] = {}
-    for n in ns:
-        row = q("SELECT s.rid, s.sig, m.eid FROM evsig s LEFT JOIN evmember m ON m.n = s.n WHERE s.n = ?",
-                (n,)).fetchone()
-        if row is None:
-            continue
-        rid, blob, eid = row
-        key = eid or rid
-        if key in out:
-            continue
+    grouped: list[str] = []
+    for rid, rep, eid in rows:
         if eid is None:
-            out[key] = Happening(rid, [_load(blob)[1]])
-            continue
-        reps = [_load(b)[1] for b, in q("SELECT s.sig FROM evmember m JOIN evsig s ON s.n = m.n WHERE m.eid = ?",
-                                         (eid,))]
-        out[key] = Happening(eid, sorted(reps, key=lambda r: r.rid))
+            out.setdefault(rid, Happening(rid, [_report(rep)]))
+        elif eid not in out:
+            out[eid] = Happening(eid)
+            grouped.append(eid)
+    for k in range(0, len(grouped), 500):
+        chunk = grouped[k:k + 500]
+        for eid, rep in conn.execute("SELECT m.eid, s.rep FROM evmember m JOIN evsig s ON s.n = m.n WHERE m.eid IN "
+                                     f"({','.join('?' * len(chunk))}) ORDER BY m.n", chunk):
+            out[eid].reports.append(_report(rep))
+    for h in out.values():
+        h.reports.sort(key=lambda r: r.rid)
     return list(out.values())
+
+
+_ROWS = "SELECT s.rid, s.rep, m.eid FROM {src} JOIN evsig s ON s.n = {n} LEFT JOIN evmember m ON m.n = s.n"
 
 
 def pair_happenings(conn: sqlite3.Connection, a: str, b: str) -> list[Happening]:
     x, y = sorted((a, b))
-    return _happenings(conn, [n for n, in conn.execute("SELECT n FROM pair WHERE a = ? AND b = ? ORDER BY n",
-                                                          (x, y))])
+    sql = _ROWS.format(src="pair p", n="p.n") + " WHERE p.a = ? AND p.b = ? ORDER BY p.n"
+    return _happenings(conn, conn.execute(sql, (x, y)).fetchall())
 
 
 def record_happening(conn: sqlite3.Connection, rid: str) -> Happening | None:
-    ns = [n for n, in conn.execute("SELECT n FROM evsig WHERE rid = ? ORDER BY n LIMIT 1", (rid,))]
-    hs = _happenings(conn, ns)
+    rows = conn.execute("SELECT s.rid, s.rep, m.eid FROM evsig s LEFT JOIN evmember m ON m.n = s.n "
+                        "WHERE s.rid = ? ORDER BY s.n LIMIT 1", (rid,)).fetchall()
+    hs = _happenings(conn, rows)
     return hs[0] if hs else None
 
 
@@ -256,8 +257,9 @@ def all_happenings(archive: Archive, warn: Warn = _noop) -> Iterator[Happening]:
     """Every happening of the archive (for `events` without two countries)."""
     from relations.happenings import happenings_from
 
-    return iter(_ask(archive, warn, lambda conn: _happenings(conn, [n for n, in conn.execute(
-        "SELECT n FROM evsig ORDER BY n")]), lambda: happenings_from(archive.records(warn))))
+    sql = "SELECT s.rid, s.rep, m.eid FROM evsig s LEFT JOIN evmember m ON m.n = s.n ORDER BY s.n"
+    return iter(_ask(archive, warn, lambda conn: _happenings(conn, conn.execute(sql).fetchall()),
+                     lambda: happenings_from(archive.records(warn))))
 
 
 def pair_records(archive: Archive, a: str, b: str, warn: Warn = _noop) -> list[dict]:
@@ -269,3 +271,19 @@ def pair_records(archive: Archive, a: str, b: str, warn: Warn = _noop) -> list[d
                 and a in r["parties"] and b in r["parties"]]
 
     return list(index._answer(archive, warn, lambda ix: ix.pair_records(a, b), lambda: iter(scan())))
+
+
+def pair_groups(conn: sqlite3.Connection, a: str, b: str) -> list[Happening]:
+    """Only the happenings between a and b with two reports or more (what a grouped timeline folds)."""
+    x, y = sorted((a, b))
+    rows = conn.execute("SELECT DISTINCT '', x'', m.eid FROM pair p JOIN evmember m ON m.n = p.n "
+                        "WHERE p.a = ? AND p.b = ?", (x, y)).fetchall()
+    return _happenings(conn, rows)
+
+
+def shared_happenings(archive: Archive, a: str, b: str, warn: Warn = _noop) -> list[Happening]:
+    """The happenings between a and b that more than one record reports."""
+    from relations.happenings import happenings_from, in_pair
+
+    return _ask(archive, warn, lambda conn: pair_groups(conn, a, b),
+                lambda: [h for h in happenings_from(archive.records(warn)) if len(h.reports) > 1 and in_pair(h, (a, b))])
