@@ -228,7 +228,11 @@ def _once(i: int, j: int, seen: set) -> Iterator[tuple[int, int]]:
 def group(records: Iterable[dict]) -> list[list[str]]:
     """The happenings among the records: lists of record ids (each sorted), ordered by first id.
     The same records give the same groups in any order."""
-    sigs = [signature(r) for r in records]
+    return group_signatures([signature(r) for r in records])
+
+
+def group_signatures(sigs: list[Signature]) -> list[list[str]]:
+    """`group` over the records' signatures (a whole archive's fit in memory; its records need not)."""
     comp = Components()
     for i, j in candidate_pairs(sigs):
         if same_happening(sigs[i], sigs[j]):

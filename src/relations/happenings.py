@@ -92,12 +92,12 @@ class Happening:
 
 def happenings_from(records: Iterable[dict]) -> list[Happening]:
     """Every happening among the records, by full grouping (the reference for the stored grouping)."""
-    recs = list(records)
-    by_id = {}
-    for r in recs:
+    sigs, by_id = [], {}
+    for r in records:  # one pass, keeping only what the grouping and the rows need
+        sigs.append(grouping.signature(r))
         by_id.setdefault(str(r.get("id")), report_of(r))
     out = []
-    for members in grouping.group(recs):
+    for members in grouping.group_signatures(sigs):
         ids = list(dict.fromkeys(members))
         out.append(Happening(grouping.event_id(ids) if len(ids) > 1 else ids[0], [by_id[i] for i in ids]))
     return out

@@ -230,9 +230,15 @@ def _noop(_: str) -> None:
 
 
 def _ask(archive: Archive, warn: Warn, fn, scan):
+    """fn(connection) on a fresh index whose grouping follows the current rules, else scan()."""
     from relations.store import index
 
-    return list(index._answer(archive, warn, lambda ix: iter([fn(ix.conn)]), lambda: iter([scan()])))[0]
+    def ask(ix):
+        if ix._meta().get("entries") != index._entries_version():
+            raise index.Stale("grouped by other rules")
+        return iter([fn(ix.conn)])
+
+    return list(index._answer(archive, warn, ask, lambda: iter([scan()])))[0]
 
 
 def happenings(archive: Archive, a: str, b: str, warn: Warn = _noop) -> list[Happening]:
