@@ -25,6 +25,11 @@ Two products:
         id is recomputed from the re-dated text exactly as the parser does, and
         an event date near the publication date moves with it. The records'
         shape, size and field distributions are those of parsed articles.
+        With `--near-duplicates F`, a share F of the records is followed by
+        another outlet's report of the same happening (`rewrite`: the opening
+        with another credit, later sentences reordered, a third dropped),
+        parsed for real and published the same day or the next; without it
+        the archive is byte for byte the one made before the option existed.
 """
 
 from __future__ import annotations

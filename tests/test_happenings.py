@@ -195,3 +195,23 @@ def test_a_damaged_record_is_an_event_of_its_own(tmp_path, monkeypatch):
     monkeypatch.setenv("RELATIONS_NO_INDEX", "1")
     assert _cli(arch, "events", "--country", "cuba", "--country", "vietnam", "--format", "jsonl") == stored
     assert len(stored.splitlines()) == 3
+
+
+@needs_corpus
+def test_generated_rewrites_are_reports_of_the_same_happening(kb):
+    from conftest import bench_module
+    from relations.parser import parse
+
+    generate = bench_module("generate")
+    merged = total = 0
+    for i, text in enumerate(generate.dev_texts(CORPUS / "dev")):
+        text = generate.redate(text, "2024-03-05")
+        original = parse(text, None, kb=kb)
+        if len(original["parties"]) < 2:
+            continue
+        rewritten = generate.rewrite(text, random.Random(i))
+        assert rewritten != text and rewritten.startswith(" date 2024-03-05\n")
+        total += 1
+        merged += grouping.same_happening(grouping.signature(original),
+                                          grouping.signature(parse(rewritten, None, kb=kb)))
+    assert total > 40 and merged >= total // 2
