@@ -15,6 +15,8 @@ def test_tiny_benchmark_runs(tmp_path, capsys):
     text = out.read_text()
     for row in ("`relations --help`", "`relations --version`", "parse throughput", "`ingest --jobs 2`",
                 "`list --since 2025 --limit 20`", "`timeline vietnam cuba`", "`show ", "append one article",
+                "index build with event grouping", "grouping one appended article", "`events --country vietnam",
+                "`timeline vietnam cuba --all-reports`",
                 "peak memory", "spaCy", "archives byte-identical", "saved news pages"):
         assert row in text, row
     assert "Machine:" in text and "2,000 records" in text

@@ -250,17 +250,25 @@ def show(ctx, record_id, fmt):
     """One record in full, by id or unique id prefix, with its evidence highlighted."""
     from relations.store.index import find_record
 
+    from relations.event_queries import also_reported
+
     rec = find_record(_existing(ctx), record_id, _warn)
+    others = also_reported(_archive(ctx), rid=rec["id"], warn=_warn)
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     if fmt == "table":
         from relations.render.console import make_console
-        from relations.render.show import render_record
+        from relations.render.show import render_others, render_record
 
-        render_record(rec, make_console())
+        console = make_console()
+        render_record(rec, console)
+        render_others(others, console)
     else:
         from relations.render.output import render
 
         row = {k: rec.get(k) for k in ("id", "date", "agency", "dateline", "title", "parties", "topics")}
+        if others:
+            row["also_reported_by"] = [o["id"] for o in others]
+            rec = {**rec, "also_reported_by": others}
         render([row], list(row), fmt, records=[rec] if fmt != "csv" else None)
 
 
@@ -268,11 +276,12 @@ def show(ctx, record_id, fmt):
 @click.argument("country_a")
 @click.argument("country_b")
 @_filters
+@click.option("--all-reports", is_flag=True, help="One line per record, not per happening.")
 @_format
 @click.pass_context
-def timeline(ctx, country_a, country_b, since, until, topic, fmt):
-    """The dated history between two countries, oldest first."""
-    from relations import query
+def timeline(ctx, country_a, country_b, since, until, topic, all_reports, fmt):
+    """The dated history between two countries, oldest first, one line per happening."""
+    from relations import event_queries, query
     from relations.render.output import render
 
     kb = _kb(ctx)
@@ -283,16 +292,51 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
 
     arch = _existing(ctx)
     fmt = _fmt(fmt)
-    if fmt == "jsonl":  # the index keeps these lines ready to print
+    if fmt == "jsonl" and all_reports:  # the index keeps these lines ready to print
         from relations.render.output import write_serialised
 
         write_serialised(index.timeline_jsonl(arch, a, b, _warn, since=since, until=until, topic=topic))
         return
-    entries = index.timeline(arch, a, b, _warn, since=since, until=until, topic=topic)
-    rows = [] if fmt == "json" else [  # json carries the entries themselves
-        {**e, "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
+    entries = event_queries.timeline(arch, a=a, b=b, since=since, until=until, topic=topic,
+                                     all_reports=all_reports, warn=_warn)
+    rows = [] if fmt in ("json", "jsonl") else [event_queries.timeline_row(e) for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
     render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries)
+
+
+@main.command()
+@click.option("--country", multiple=True, help="A country in any form (repeatable: all must be reported).")
+@click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@_format
+@click.pass_context
+def events(ctx, country, since, until, fmt):
+    """Happenings, oldest first: each once, however many outlets reported it."""
+    from relations import event_queries, query
+    from relations.happenings import EVENT_COLUMNS
+    from relations.render.output import render
+
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    codes = query.resolve_countries(country, _kb(ctx)) if country else []
+    rows = event_queries.events(_archive(ctx), codes=codes, since=since, until=until, warn=_warn)
+    render(rows, EVENT_COLUMNS, _fmt(fmt), title="Happenings")
+
+
+@main.command()
+@click.argument("country_a")
+@click.argument("country_b")
+@_format
+@click.pass_context
+def agreements(ctx, country_a, country_b, fmt):
+    """Each agreement between two countries once, with its history from planned to signed."""
+    from relations import event_queries, query
+    from relations.happenings import AGREEMENT_COLUMNS
+    from relations.render.output import render
+
+    kb = _kb(ctx)
+    a, b = query.resolve_countries([country_a, country_b], kb)
+    rows = event_queries.agreements(_archive(ctx), a=a, b=b, warn=_warn)
+    render(rows, AGREEMENT_COLUMNS, _fmt(fmt), title=f"Agreements {kb.country_name(a)} – {kb.country_name(b)}")
 
 
 @main.command(name="eval")
@@ -319,6 +363,11 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
         render(rows, cols, fmt)
         return
     rows = summarise(scores)
+    from relations.event_eval import evaluate_events
+
+    grouped = evaluate_events(list(gold_dirs), _kb(ctx))
+    if grouped is not None:
+        rows.append(grouped.row)
     render(rows, ["field", "precision", "recall", "f1", "n"], fmt,
            title=f"Extraction quality on {len(scores)} articles")
 

@@ -93,7 +93,9 @@ def _entries_version() -> str:
              "past_events": [{"date": "1960-12-02", "text": "c"}, {"date": None, "text": "d"}]}
     from relations.render.output import jsonl_line
 
-    return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest()
+    from relations.grouping import RULES
+
+    return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest() + RULES
 
 
 _SCHEMA = """
@@ -540,6 +542,9 @@ class Index:
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
+        from relations.store import events
+
+        events.create(conn)  # the grouping of reports into happenings, derived with the rest
         self._names.clear()
 
     def _name_id(self, conn: sqlite3.Connection, key: tuple[int, str]) -> int:
@@ -577,6 +582,9 @@ class Index:
         topics: list[tuple] = []
         actors: list[tuple] = []
         bads: list[tuple] = []
+        from relations.store.events import Grouper
+
+        grouper = Grouper(conn, bulk)
 
         def flush():
             conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -594,6 +602,7 @@ class Index:
             conn.executemany("INSERT OR REPLACE INTO bad(n, what) VALUES (?, ?)", bads)
             for lst in (recs, countries, pairs, tls, odds, topics, actors, bads):
                 lst.clear()
+            grouper.flush()
 
         offset = start
         with os.fdopen(os.dup(self.handle), "rb", buffering=1 << 20) as fh:
@@ -631,9 +640,11 @@ class Index:
                             tls.extend((a, b, d, rank, rid, n, seq, ln) for d, rank, rid, seq, ln in rows)
                 topics.extend((t, n) for t in tps)
                 actors.extend((self._name_id(conn, k), n) for k in set(names))
+                grouper.add(n, rec)
                 if len(recs) >= BATCH:
                     flush()
         flush()
+        grouper.finish()
         if bulk:
             _write_timeline(conn, conn.execute(f"SELECT a, b, {_TL_ORDER}, line FROM temp.tlstage "
                                                f"ORDER BY a, b, {_TL_ORDER}"))
