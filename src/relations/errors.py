@@ -23,3 +23,7 @@ class DictionaryError(RelationsError):
 
 class QueryError(RelationsError):
     """A question over the archive that cannot be answered as asked (bad date, unknown id)."""
+
+
+class MissingExtra(RelationsError):
+    """An optional feature whose packages are not installed: the message names the extra to install."""

@@ -51,13 +51,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import orjson
 
 from relations.digest import blake2b as _blake2b
+from relations.store import search
 
 if TYPE_CHECKING:
     from relations.store.archive import Archive
 
 Warn = Callable[[str], None]
 
-VERSION = 12
+VERSION = 13
 BLOCK = 4096
 SAMPLES = 8            # interior blocks hashed besides the first and the last
 BATCH = 2000           # records per executemany batch while indexing
@@ -120,7 +121,7 @@ CREATE INDEX IF NOT EXISTS rec_fkey ON rec(fkey);
 CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key);
 CREATE UNIQUE INDEX IF NOT EXISTS tl_key ON tl(a, b, date, rank, rid, n, seq);
 """
-_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad")
+_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad", "fts")
 _TL_ORDER = "date, rank, rid, n, seq"   # query.timeline's sort key, then archive order
 _TL_KEY = _TL_ORDER                      # a `tl` row's key: that of its first line
 _NS = "q"        # `tl.ns`: for each line, its record's line number << 16 | its position in the record
@@ -538,6 +539,7 @@ class Index:
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
+        search.create(conn)
         self._names.clear()
 
     def _name_id(self, conn: sqlite3.Connection, key: tuple[int, str]) -> int:
@@ -565,7 +567,7 @@ class Index:
             # timeline lines arrive in archive order: collected apart, then written once in key order
             conn.execute("DROP TABLE IF EXISTS temp.tlstage")
             conn.execute("CREATE TEMP TABLE tlstage(a, b, date, rank, rid, n, seq, line)")
-        recs, countries, pairs, tls, odds, topics, actors, bads = [], [], [], [], [], [], [], []
+        recs, countries, pairs, tls, odds, topics, actors, bads, texts = [], [], [], [], [], [], [], [], []
 
         def flush():
             conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -581,7 +583,8 @@ class Index:
             conn.executemany("INSERT OR IGNORE INTO topic(topic, n) VALUES (?, ?)", topics)
             conn.executemany("INSERT OR IGNORE INTO actor(nid, n) VALUES (?, ?)", actors)
             conn.executemany("INSERT OR REPLACE INTO bad(n, what) VALUES (?, ?)", bads)
-            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads):
+            conn.executemany(search.INSERT, texts)
+            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads, texts):
                 lst.clear()
 
         offset = start
@@ -619,6 +622,7 @@ class Index:
                         else:
                             tls.extend((a, b, d, rank, rid, n, seq, ln) for d, rank, rid, seq, ln in rows)
                 topics.extend((t, n) for t in tps)
+                texts.append(search.row(rec, n))
                 actors.extend((self._name_id(conn, k), n) for k in set(names))
                 if len(recs) >= BATCH:
                     flush()
@@ -627,6 +631,7 @@ class Index:
             _write_timeline(conn, conn.execute(f"SELECT a, b, {_TL_ORDER}, line FROM temp.tlstage "
                                                f"ORDER BY a, b, {_TL_ORDER}"))
             conn.execute("DROP TABLE temp.tlstage")
+            search.optimise(conn)
         return offset, line_no
 
     # reading ------------------------------------------------------------
