@@ -285,17 +285,19 @@ def hit(rec: dict, score: float, query: Query) -> Hit:
 
 
 def scan(records: Iterable[dict], query: Query, *, since=None, until=None, sort="date",
-         limit: int | None = None) -> list[Hit]:
-    """The same question without an index: the records in an in-memory `fts` table, asked alike."""
+         limit: int | None = None, keep: Callable[[dict], bool] | None = None) -> list[Hit]:
+    """The same question without an index: every record in an in-memory `fts` table (so that bm25
+    weighs words as the index does), asked alike, the hits limited to the records `keep` accepts."""
     conn = sqlite3.connect(":memory:")
     try:
         create(conn)
         kept = {}
         for n, rec in enumerate(records, 1):
-            kept[n] = rec
+            if keep is None or keep(rec):
+                kept[n] = rec
             conn.execute(INSERT, row(rec, n))
-        return [hit(kept[n], score, query)
-                for n, score in candidates(conn, query, since=since, until=until, sort=sort, limit=limit)]
+        found = candidates(conn, query, since=since, until=until, sort=sort, limit=limit, accept=kept.__contains__)
+        return [hit(kept[n], score, query) for n, score in found]
     finally:
         conn.close()
 
@@ -388,9 +390,12 @@ def search(archive, query: Query, warn=None, *, since=None, until=None, codes=()
 
     warn = warn or index._noop
 
+    def keep(rec: dict) -> bool:
+        return any(q.select([rec], codes=codes, topic=topic, actor=actor))
+
     def from_scan():
-        recs = q.select(archive.records(warn), codes=codes, topic=topic, actor=actor)
-        return iter(scan(recs, query, since=since, until=until, sort=sort, limit=limit))
+        return iter(scan(archive.records(warn), query, since=since, until=until, sort=sort, limit=limit,
+                         keep=keep if codes or topic or actor else None))
 
     return list(index._answer(archive, warn, lambda ix: _from_index(ix, query, since, until, codes, topic,
                                                                      actor or None, sort, limit), from_scan))
