@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up a virtual environment, ingest the seed articles into a fresh archive
+# Set up a virtual environment, ingest the seed articles into a fresh archive,
 # print the Vietnam–Cuba timeline, search it, and write the timeline as a page and a calendar.
 set -euo pipefail
 cd "$(dirname "$0")/.."

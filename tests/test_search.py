@@ -46,10 +46,23 @@ def ids(res) -> list[str]:
 
 def test_parse_makes_quoted_terms_only():
     assert fts.parse("water sharing").expr == '("water" AND "sharing")'
-    assert fts.parse('"water sharing" OR river*').expr == '("water sharing" OR "river" *)'
-    assert fts.parse("U.S. aid").expr == '("u s" AND "aid")'          # punctuation is never FTS5 syntax
+    assert fts.parse('"water sharing" OR river*').expr == '(("water" AND "sharing") OR "river" *)'
+    assert fts.parse("U.S. aid").expr == '(("u" AND "s") AND "aid")'   # punctuation is never FTS5 syntax
     assert fts.parse("Việt Nam NOT Cuba").expr == '("viet" AND ("nam" NOT "cuba"))'
-    assert fts.parse("(talks OR visit) AND Hà-Nội").expr == '(("talks" OR "visit") AND "ha noi")'
+    assert fts.parse("Đà Nẵng").expr == '("da" AND "nang")'
+    assert fts.parse("(talks OR visit) AND Hà-Nội").expr == '(("talks" OR "visit") AND ("ha" AND "noi"))'
+    # a phrase under NOT cannot be excluded by its words alone: it is left to the check of each record
+    assert fts.parse('cuba NOT "prime minister"').expr == '"cuba"'
+    assert fts.parse("cuba").exact and not fts.parse('"prime minister"').exact
+
+
+def test_phrases_are_checked_in_the_text():
+    q = fts.parse('"ministry of the interior" NOT "prime minister"')
+    assert q.matches({"title": "", "text": "The Ministry of the Interior met."})
+    assert not q.matches({"title": "", "text": "The Ministry of the Interior met the Prime Minister."})
+    assert not q.matches({"title": "", "text": "The interior of the ministry."})
+    assert not q.matches({"title": "Ministry of the", "text": "Interior"})   # a phrase stays in one field
+    assert fts.parse('"minist* of"').matches({"text": "nothing"}) is False
 
 
 def test_terms_under_not_are_not_highlighted():

@@ -1,23 +1,27 @@
 """Full-text search over titles and texts: an SQLite FTS5 table in the derived index.
 
-The table (`fts`) is contentless: it keeps only the inverted index of each
-record's folded title and text (`text.fold`: lower case, no accents, `đ` as
-`d`, keeping every character's position), never the text itself, so the
-archive stays the only source of truth and snippets are cut from the record
-read back from it. Its rowid is `date key << 32 | line number`, where the date
-key is the publication date as the number YYYYMMDD (a month-only date counts
-as day 00, no readable date as 0): walking the rowids downwards is walking the
-archive newest first, so `--limit 20` stops after the twentieth hit of a date.
+The table (`fts`) is contentless and keeps no word positions (detail=none):
+for each word of the folded title and text (`text.fold`: lower case, no
+accents, `đ` as `d`) it holds only the records it occurs in, never the text,
+so the archive stays the only source of truth and the index stays small.
+Words and prefixes are answered by the table alone; a phrase is asked of it as
+all of its words, and each record found is then read back from the archive
+and checked (`Query.matches`), as are snippets cut from it. The rowid is
+`date key << 32 | line number`, the date key being the publication date as
+the number YYYYMMDD (a month-only date counts as day 00, no readable date as
+0): walking the rowids downwards walks the archive newest first, so
+`--limit 20` stops after the twentieth hit once the date changes.
 
 A user's query is read by `parse` (words, "quoted phrases", `prefix*`, AND,
-OR, NOT, parentheses) into an FTS5 expression of quoted terms only, so a word
+OR, NOT, parentheses) into an FTS5 expression of quoted words only, so a word
 like `U.S.` or `co-operation` is a phrase, never FTS5 syntax, and a malformed
 query is one QueryError line. Without a usable index, `scan` puts the records
 into the same table in memory and asks the same question of it.
 
 Order. `sort="date"` (the default): newest first; hits of the same date by
-bm25 rank (the title weighs twice the text), then archive order. `sort="rank"`: best
-bm25 rank first, then newest.
+bm25 rank (the title weighs twice the text; without positions a word counts
+once per record), then archive order. `sort="rank"`: best bm25 rank first,
+then newest.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Callable, Iterable, Iterator
 from relations.errors import QueryError
 from relations.text import fold
 
-SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, text, content='', "
+SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, text, content='', detail=none, "
           "tokenize='unicode61 remove_diacritics 2')")
 DROP = "DROP TABLE IF EXISTS fts"
 INSERT = "INSERT INTO fts(rowid, title, text) VALUES (?, ?, ?)"
@@ -88,8 +92,27 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
 
+    @property
+    def exact(self) -> bool:
+        """The table keeps no positions: only a one-word term is answered by it exactly."""
+        return len(self.words) == 1
+
     def fts(self) -> str:
-        return '"' + " ".join(self.words) + '"' + (" *" if self.prefix else "")
+        """Every word present (a phrase is then checked in the text)."""
+        quoted = [f'"{w}"' for w in self.words]
+        if self.prefix:
+            quoted[-1] += " *"
+        return quoted[0] if self.exact else "(" + " AND ".join(quoted) + ")"
+
+    def holds(self, doc: tuple[list[str], ...]) -> bool:
+        """In any column of the document (its title's words, its text's words); a phrase within one."""
+        k, head, last = len(self.words), list(self.words[:-1]), self.words[-1]
+        for tokens in doc:
+            for i in range(len(tokens) - k + 1):
+                t = tokens[i + k - 1]
+                if (t == last or (self.prefix and t.startswith(last))) and tokens[i:i + k - 1] == head:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -98,16 +121,45 @@ class Op:
     left: object
     right: object
 
+    @property
+    def exact(self) -> bool:
+        return self.left.exact and self.right.exact
+
     def fts(self) -> str:
+        """An expression that matches every record this one matches (exactly those when `exact`)."""
+        if self.op == "NOT" and not self.right.exact:
+            return self.left.fts()  # excluding the words of a phrase would exclude too much: checked later
         return f"({self.left.fts()} {self.op} {self.right.fts()})"
+
+    def holds(self, doc: tuple[list[str], ...]) -> bool:
+        if self.op == "AND":
+            return self.left.holds(doc) and self.right.holds(doc)
+        if self.op == "OR":
+            return self.left.holds(doc) or self.right.holds(doc)
+        return self.left.holds(doc) and not self.right.holds(doc)
 
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: the FTS5 expression, and the terms a hit shows (those not under NOT)."""
+    """A parsed query: the FTS5 expression, the tree it came from, and the terms a hit shows (those not
+    under NOT). When the tree is not `exact` (it has a phrase), each row the table finds is checked."""
     text: str
     expr: str
     terms: tuple[Term, ...]
+    tree: object = None
+
+    @property
+    def exact(self) -> bool:
+        return self.tree is None or self.tree.exact
+
+    def matches(self, rec: dict) -> bool:
+        """Whether the record holds the query, read as the table reads it (its title and text, a phrase
+        within one of them)."""
+        return self.exact or self.tree.holds((_words(rec.get("title")), _words(rec.get("text"))))
+
+
+def _words(v) -> list[str]:
+    return _TOKEN.findall(fold(v)) if isinstance(v, str) else []
 
 
 _LEX = re.compile(r'\s*(?:(")|(\()|(\))|([^\s"()]+))')
@@ -217,7 +269,7 @@ def parse(q: str) -> Query:
     """The user's query as an FTS5 expression of quoted terms; a malformed one is a QueryError."""
     p = _Parser(q)
     e = p.parse()
-    return Query(q, e.fts(), tuple(dict.fromkeys(p.positive)))
+    return Query(q, e.fts(), tuple(dict.fromkeys(p.positive)), e)
 
 
 # answering ------------------------------------------------------------------
@@ -293,7 +345,7 @@ def scan(records: Iterable[dict], query: Query, *, since=None, until=None, sort=
         create(conn)
         kept = {}
         for n, rec in enumerate(records, 1):
-            if keep is None or keep(rec):
+            if (keep is None or keep(rec)) and query.matches(rec):
                 kept[n] = rec
             conn.execute(INSERT, row(rec, n))
         found = candidates(conn, query, since=since, until=until, sort=sort, limit=limit, accept=kept.__contains__)
@@ -312,7 +364,14 @@ def snippet(text: str, found: list[tuple[int, int]], width: int = SNIPPET) -> tu
         return "", []
     start = 0
     if found:
-        best = max(range(len(found)), key=lambda i: (sum(1 for s, e in found if found[i][0] <= s and e <= found[i][0] + width), -i))
+        words = [fold(text[s:e]) for s, e in found]
+
+        def worth(i: int) -> tuple:  # the passage from match i: how many different words, then how many
+            lo = found[i][0] - width // 4
+            inside = [words[j] for j, (s, e) in enumerate(found) if lo <= s and e <= lo + width]
+            return len(set(inside)), len(inside), -i
+
+        best = max(range(len(found)), key=worth)
         start = max(0, found[best][0] - width // 4)
         while start > 0 and not text[start - 1].isspace():
             start -= 1
@@ -364,19 +423,30 @@ def _filter_sql(ix, codes, topic, actor) -> tuple[str, list]:
 
 
 def _from_index(ix, query: Query, since, until, codes, topic, actor, sort, limit) -> Iterator[Hit]:
+    from relations.store.index import Stale
+
     q = ix.conn.execute
-    accept = None
+    filt = None
     if codes or topic or actor:
         sql, args = _filter_sql(ix, codes, topic, actor)
-        accept = lambda n: q(sql, (n, *args)).fetchone() is not None  # noqa: E731
-    found = candidates(ix.conn, query, since=since, until=until, sort=sort, limit=limit, accept=accept)
-    rows = [q("SELECT n, off, len, id FROM rec WHERE n = ?", (n,)).fetchone() for n, _ in found]
-    if any(r is None for r in rows):
-        from relations.store.index import Stale
+        filt = lambda n: q(sql, (n, *args)).fetchone() is not None  # noqa: E731
+    read: dict[int, dict] = {}
 
-        raise Stale("search table and records disagree")
-    for rec, (_, score) in zip(list(ix._read(rows)), found):
-        yield hit(rec, score, query)
+    def record(n: int) -> dict:
+        if n not in read:
+            row = q("SELECT n, off, len, id FROM rec WHERE n = ?", (n,)).fetchone()
+            if row is None:
+                raise Stale("search table and records disagree")
+            read[n] = next(iter(ix._read([row])))
+        return read[n]
+
+    def accept(n: int) -> bool:  # the filters first: they need no read of the archive
+        return (filt is None or filt(n)) and (query.exact or query.matches(record(n)))
+
+    found = candidates(ix.conn, query, since=since, until=until, sort=sort, limit=limit,
+                       accept=accept if filt or not query.exact else None)
+    hits = [hit(record(n), score, query) for n, score in found]
+    yield from hits
 
 
 def search(archive, query: Query, warn=None, *, since=None, until=None, codes=(), topic=None, actor=None,
@@ -423,7 +493,7 @@ def hit_data(h: Hit) -> dict:
     snip, marks = snippet(text, h.text_spans)
     ev = rec.get("event") if isinstance(rec.get("event"), dict) else {}
     return {"id": rec.get("id"), "date": rec.get("date"), "event": ev.get("type"),
-            "parties": _strs(rec.get("parties")), "title": rec.get("title"), "score": round(h.score, 4),
+            "parties": _strs(rec.get("parties")), "title": rec.get("title"), "score": float(f"{h.score:.6g}"),
             "snippet": snip, "snippet_spans": [list(m) for m in marks],
             "matches": {"title": [list(s) for s in h.title_spans], "text": [list(s) for s in h.text_spans]}}
 
