@@ -120,7 +120,7 @@ def test_json_carries_spans_that_point_at_the_words(filled):
     assert hit["matches"]["text"] and all(text[s:e].lower() == "counterintelligence" for s, e in hit["matches"]["text"])
     s, e = hit["snippet_spans"][0]
     assert hit["snippet"][s:e].lower() == "counterintelligence"
-    assert isinstance(hit["score"], float)
+    assert isinstance(hit["score"], float) and hit["score"] > 0
 
 
 def test_snippet_highlighted_on_a_terminal_and_plain_when_piped(filled):
@@ -230,10 +230,38 @@ def test_newest_first_and_ranked(run):
     run("ingest", str(CORPUS / "dev"), "--date", "2024-01-01")
     hits = [json.loads(x) for x in run("search", "minister", "--format", "jsonl").output.splitlines()]
     assert len(hits) > 10
-    keys = [(h["date"], -h["score"]) for h in hits]
+    keys = [(h["date"], h["score"]) for h in hits]
     assert keys == sorted(keys, reverse=True)
+    assert len({h["score"] for h in hits}) > len(hits) // 2   # the scores tell records apart
     ranked = [json.loads(x) for x in run("search", "minister", "--sort", "rank", "--format", "jsonl").output.splitlines()]
-    assert [h["score"] for h in ranked] == sorted(h["score"] for h in ranked)
+    assert [h["score"] for h in ranked] == sorted((h["score"] for h in ranked), reverse=True)
     assert {h["id"] for h in ranked} == {h["id"] for h in hits}
     top = [json.loads(x)["id"] for x in run("search", "minister", "--limit", "3", "--format", "jsonl").output.splitlines()]
     assert top == [h["id"] for h in hits[:3]]
+
+
+def test_scores_follow_bm25():
+    """More occurrences, a shorter text, a rarer word and a word in the title each score higher."""
+    recs = [{"title": "t", "text": "water " + "x " * 20}, {"title": "t", "text": "water water water " + "x " * 18},
+            {"title": "water", "text": "y " * 21}, {"title": "t", "text": "water " + "x " * 60}]
+    recs += [{"title": "t", "text": "filler words only"}] * 6
+    scores = {i: h.score for i, h in enumerate(fts.scan(recs, fts.parse("water"), sort="rank"))}
+    hits = fts.scan(recs, fts.parse("water"), sort="rank")
+    order = [recs.index(h.record) for h in hits]
+    assert order == [1, 2, 0, 3] and all(h.score > 0 for h in hits)
+    assert len(scores) == 4
+
+
+def test_averages_record_is_read():
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    fts.create(conn)
+    conn.executemany(fts.INSERT, [(1, "a b", "c d e"), (2, "f", "g")])
+    conn.commit()   # FTS5 writes the averages record on commit
+    assert fts._averages(conn) == (2, 3.5)
+    big = [(n, "w", " ".join(["v"] * 300)) for n in range(1, 200)]
+    conn.executemany(fts.INSERT, [(n + 10, t, x) for n, t, x in big])
+    conn.commit()
+    rows, mean = fts._averages(conn)
+    assert rows == 201 and abs(mean - (7 + 199 * 301) / 201) < 1e-9

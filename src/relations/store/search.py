@@ -19,9 +19,9 @@ query is one QueryError line. Without a usable index, `scan` puts the records
 into the same table in memory and asks the same question of it.
 
 Order. `sort="date"` (the default): newest first; hits of the same date by
-bm25 rank (the title weighs twice the text; without positions a word counts
-once per record), then archive order. `sort="rank"`: best bm25 rank first,
-then newest.
+bm25 score, best first (see `Scorer`; a word in the title counts twice), then
+archive order. `sort="rank"`: best score first, then newest; it reads and
+scores every hit, where date order reads only those it shows.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ LINE_BITS = 32
 LINE_MASK = (1 << LINE_BITS) - 1
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TOKEN = re.compile(r"[^\W_]+")
-WEIGHTS = (2.0, 1.0)   # bm25 weights of title and text
+WEIGHTS = (2.0, 1.0)   # how much a word counts in the title and in the text, for bm25
 
 
 def date_key(value) -> int:
@@ -103,6 +103,13 @@ class Term:
         if self.prefix:
             quoted[-1] += " *"
         return quoted[0] if self.exact else "(" + " AND ".join(quoted) + ")"
+
+    def count(self, tokens: list[str]) -> int:
+        """How often the term occurs in a list of words."""
+        k, head, last = len(self.words), list(self.words[:-1]), self.words[-1]
+        return sum(1 for i in range(len(tokens) - k + 1)
+                   if (tokens[i + k - 1] == last or (self.prefix and tokens[i + k - 1].startswith(last)))
+                   and tokens[i:i + k - 1] == head)
 
     def holds(self, doc: tuple[list[str], ...]) -> bool:
         """In any column of the document (its title's words, its text's words); a phrase within one."""
@@ -276,7 +283,7 @@ def parse(q: str) -> Query:
 
 @dataclass
 class Hit:
-    """One record found: its rank (bm25, lower is better) and where the terms are in its title and text."""
+    """One record found: its score (bm25, higher is better) and where the terms are in its title and text."""
     record: dict
     score: float
     title_spans: list[tuple[int, int]] = field(default_factory=list)
@@ -284,27 +291,104 @@ class Hit:
 
 
 def candidates(conn: sqlite3.Connection, query: Query, *, since=None, until=None, sort="date",
-               limit: int | None = None, accept: Callable[[int], bool] | None = None) -> list[tuple[int, float]]:
-    """(line number, score) of the matching rows that `accept` keeps, in the order asked, at most limit.
+               limit: int | None = None, accept: Callable[[int], bool] | None = None,
+               fetch: Callable[[int], dict]) -> list[tuple[int, float]]:
+    """(line number, score) of the matching rows that `accept` keeps, in the order asked, at most limit;
+    `fetch` gives the record of a line, for its score.
 
-    Newest first walks the rowids downwards and stops once `limit` hits are found and the date changes."""
+    Newest first walks the rowids downwards and stops once `limit` hits are found and the date changes,
+    so only those are scored; best first scores every hit."""
     lo, hi = key_range(since, until)
-    sql = (f"SELECT rowid, bm25(fts, {WEIGHTS[0]}, {WEIGHTS[1]}) FROM fts WHERE fts MATCH ? "
-           "AND rowid BETWEEN ? AND ? ORDER BY " + ("rowid DESC" if sort == "date" else "2, rowid DESC"))
+    sql = "SELECT rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC"
     try:
-        cur = conn.execute(sql, (query.expr, lo, hi))
-        out: list[tuple[int, int, float]] = []
-        for rowid, score in cur:
+        out: list[tuple[int, int]] = []
+        for rowid, in conn.execute(sql, (query.expr, lo, hi)):
             day, n = rowid >> LINE_BITS, rowid & LINE_MASK
-            if limit and len(out) >= limit and (sort != "date" or day != out[-1][0]):
+            if sort == "date" and limit and len(out) >= limit and day != out[-1][0]:
                 break
             if accept is None or accept(n):
-                out.append((day, n, score))
+                out.append((day, n))
+        score = Scorer(conn, query.terms)
     except sqlite3.OperationalError as exc:
         raise QueryError(f"search: cannot search for '{query.text}' ({exc})") from None
+    scored = [(day, n, score(fetch(n))) for day, n in out]
     if sort == "date":
-        out.sort(key=lambda h: (-h[0], h[2], h[1]))
-    return [(n, score) for _, n, score in (out[:limit] if limit else out)]
+        scored.sort(key=lambda h: (-h[0], -h[2], h[1]))
+    else:
+        scored.sort(key=lambda h: (-h[2], -h[0], h[1]))
+    return [(n, sc) for _, n, sc in (scored[:limit] if limit else scored)]
+
+
+K1, B = 1.2, 0.75   # bm25's usual constants, as FTS5's own bm25() has them
+
+
+class Scorer:
+    """bm25 of a record for the query's terms (higher is better), the title's words counting twice.
+
+    The table keeps no positions, so FTS5's bm25() cannot count words; the counts come from the record's
+    own title and text, and what bm25 needs of the whole archive from the table: the number of records
+    and their mean length (its averages record) and how many records hold each word (fts5vocab). A
+    phrase counts as in as many records as its rarest word, a prefix as in as many as its commonest word."""
+
+    def __init__(self, conn: sqlite3.Connection, terms: Iterable[Term]):
+        self.terms = list(terms)
+        self.rows, self.mean = _averages(conn)
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_words USING fts5vocab(main, fts, 'row')")
+        self.idf = [self._idf(conn, t) for t in self.terms]
+
+    def _idf(self, conn, term: Term) -> float:
+        import math
+
+        counts = []
+        for i, w in enumerate(term.words):
+            if term.prefix and i == len(term.words) - 1:
+                row = conn.execute("SELECT max(doc) FROM temp.fts_words WHERE term >= ? AND term < ?",
+                                   (w, w + "\U0010ffff")).fetchone()
+            else:
+                row = conn.execute("SELECT doc FROM temp.fts_words WHERE term = ?", (w,)).fetchone()
+            counts.append(row[0] or 0 if row else 0)
+        n = min(counts)
+        idf = math.log((self.rows - n + 0.5) / (n + 0.5)) if self.rows else 0.0
+        return idf if idf > 0 else 1e-6
+
+    def __call__(self, rec: dict) -> float:
+        title, text = _words(rec.get("title")), _words(rec.get("text"))
+        length = len(title) + len(text)
+        norm = K1 * (1 - B + B * length / self.mean) if self.mean else K1
+        total = 0.0
+        for term, idf in zip(self.terms, self.idf):
+            tf = WEIGHTS[0] * term.count(title) + WEIGHTS[1] * term.count(text)
+            total += idf * tf * (K1 + 1) / (tf + norm)
+        return total
+
+
+def _averages(conn: sqlite3.Connection) -> tuple[int, float]:
+    """(records, mean words per record) from the FTS5 averages record (rowid 1 of its data table):
+    varints of the row count, then of each column's total words."""
+    row = conn.execute("SELECT block FROM fts_data WHERE id = 1").fetchone()
+    vals, blob, i = [], row[0] if row else b"", 0
+    while i < len(blob):
+        v, i = _varint(blob, i)
+        vals.append(v)
+    if not vals or not vals[0]:
+        return 0, 0.0
+    return vals[0], sum(vals[1:]) / vals[0]
+
+
+def _varint(b: bytes, i: int) -> tuple[int, int]:
+    """SQLite's variable-length integer at b[i:]: seven bits a byte, big-endian, the ninth byte whole."""
+    v = 0
+    for k in range(9):
+        if i >= len(b):
+            break
+        c = b[i]
+        i += 1
+        if k == 8:
+            return (v << 8) | c, i
+        v = (v << 7) | (c & 0x7F)
+        if c < 0x80:
+            break
+    return v, i
 
 
 def spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
@@ -340,15 +424,18 @@ def scan(records: Iterable[dict], query: Query, *, since=None, until=None, sort=
          limit: int | None = None, keep: Callable[[dict], bool] | None = None) -> list[Hit]:
     """The same question without an index: every record in an in-memory `fts` table (so that bm25
     weighs words as the index does), asked alike, the hits limited to the records `keep` accepts."""
-    conn = sqlite3.connect(":memory:")
+    conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         create(conn)
         kept = {}
+        conn.execute("BEGIN")
         for n, rec in enumerate(records, 1):
             if (keep is None or keep(rec)) and query.matches(rec):
                 kept[n] = rec
             conn.execute(INSERT, row(rec, n))
-        found = candidates(conn, query, since=since, until=until, sort=sort, limit=limit, accept=kept.__contains__)
+        conn.execute("COMMIT")  # FTS5 writes its averages record (bm25's counts) on commit
+        found = candidates(conn, query, since=since, until=until, sort=sort, limit=limit, accept=kept.__contains__,
+                           fetch=kept.__getitem__)
         return [hit(kept[n], score, query) for n, score in found]
     finally:
         conn.close()
@@ -433,18 +520,21 @@ def _from_index(ix, query: Query, since, until, codes, topic, actor, sort, limit
     read: dict[int, dict] = {}
 
     def record(n: int) -> dict:
-        if n not in read:
-            row = q("SELECT n, off, len, id FROM rec WHERE n = ?", (n,)).fetchone()
-            if row is None:
-                raise Stale("search table and records disagree")
-            read[n] = next(iter(ix._read([row])))
-        return read[n]
+        if n in read:
+            return read[n]
+        row = q("SELECT n, off, len, id FROM rec WHERE n = ?", (n,)).fetchone()
+        if row is None:
+            raise Stale("search table and records disagree")
+        rec = next(iter(ix._read([row])))
+        if sort == "date":  # a few records, each wanted twice; best first reads them all: not kept
+            read[n] = rec
+        return rec
 
     def accept(n: int) -> bool:  # the filters first: they need no read of the archive
         return (filt is None or filt(n)) and (query.exact or query.matches(record(n)))
 
     found = candidates(ix.conn, query, since=since, until=until, sort=sort, limit=limit,
-                       accept=accept if filt or not query.exact else None)
+                       accept=accept if filt or not query.exact else None, fetch=record)
     hits = [hit(record(n), score, query) for n, score in found]
     yield from hits
 
