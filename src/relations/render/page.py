@@ -19,7 +19,7 @@ from typing import Iterable, TextIO
 
 from relations.render.output import visible
 
-CONTEXT = 140   # characters of text shown on either side of a piece of evidence
+CONTEXT = 90    # characters of text shown on either side of a piece of evidence
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ ol.axis{list-style:none;position:relative;max-width:1100px;margin:8px auto 40px;
 ol.axis::before{content:"";position:absolute;top:0;bottom:0;left:50%;width:2px;background:var(--line)}
 .year{position:relative;text-align:center;margin:18px 0 6px}
 .year span{background:var(--bg);padding:2px 10px;font-weight:700;color:var(--soft);border:1px solid var(--line);border-radius:12px}
-.entry{position:relative;width:50%;padding:6px 26px 6px 0}
+.entry{position:relative;width:50%;padding:6px 26px 6px 0;content-visibility:auto;contain-intrinsic-size:auto 150px}
 .entry.referenced{margin-left:50%;padding:6px 0 6px 26px}
 .entry::after{content:"";position:absolute;top:18px;right:-7px;width:12px;height:12px;border-radius:50%;background:var(--c);border:2px solid var(--bg)}
 .entry.referenced::after{left:-7px;right:auto;background:var(--bg);border:2px dashed var(--c)}
