@@ -25,5 +25,9 @@ class QueryError(RelationsError):
     """A question over the archive that cannot be answered as asked (bad date, unknown id)."""
 
 
+class ClusterError(RelationsError):
+    """The Dask cluster cannot be used as asked (not installed, unreachable, workers that cannot read the files)."""
+
+
 class MissingExtra(RelationsError):
     """An optional feature whose packages are not installed: the message names the extra to install."""
