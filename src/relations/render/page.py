@@ -194,7 +194,7 @@ mark{background:#ffe58a;padding:0 1px}
 """
 
 
-def _summary(entries: list[dict], records: dict) -> str:
+def _summary(entries: list[dict]) -> str:
     if not entries:
         return "nothing found"
     dates = [e.get("date") or "" for e in entries]
@@ -229,7 +229,7 @@ def document(entries: list[dict], *, title: str, sources: dict | None = None) ->
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{_e(title)}: timeline</title><style>{STYLE}</style></head><body>"
-            f"<header><h1>{_e(title)}</h1><p class=\"sub\">{_e(_summary(entries, sources))}</p>{legend}</header>"
+            f"<header><h1>{_e(title)}</h1><p class=\"sub\">{_e(_summary(entries))}</p>{legend}</header>"
             f"<ol class=\"axis\">{''.join(body)}</ol></body></html>\n")
 
 
