@@ -207,7 +207,11 @@ def test_date_keys_keep_the_order_of_list():
     assert fts.date_key("2024-09") < fts.date_key("2024-09-01") < fts.date_key("2024-10")
     assert fts.date_key(None) == fts.date_key("garbled") == 0
     lo, hi = fts.key_range("2024-09", "2024")
-    assert lo >> 32 == 20240900 and hi >> 32 == 20249999
+    assert lo >> 32 == 20240000 and hi >> 32 == 20249999
+    # a date stated to the month or year touches every range it overlaps, as in list and timeline
+    assert fts.in_since(20240900, "2024-09-15") and fts.in_since(20240000, "2024-09-15")
+    assert not fts.in_since(20240914, "2024-09-15") and fts.in_since(20240915, "2024-09-15")
+    assert not fts.in_since(20240800, "2024-09")
 
 
 @needs_corpus

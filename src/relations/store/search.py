@@ -71,10 +71,11 @@ def optimise(conn: sqlite3.Connection) -> None:
 
 
 def key_range(since: str | None, until: str | None) -> tuple[int, int]:
-    """The rowids of records dated within since..until (as query.in_range reads them)."""
+    """The rowids of records dated within since..until (as query.in_range reads them), and, from the
+    year of `since` on, some before it: `in_since` tells them apart."""
     lo, hi = 0, (1 << 63) - 1
-    if since:
-        lo = date_key(since) << LINE_BITS
+    if since:  # from its year: a date stated to the month or year touches the range (see `in_since`)
+        lo = date_key(since[:4]) << LINE_BITS
     if until:
         y, m, d = (until.split("-") + [None, None])[:3]
         top = int(y) * 10000 + (int(m) * 100 if m else 9999) + (int(d) if d else (99 if m else 0))
@@ -82,6 +83,16 @@ def key_range(since: str | None, until: str | None) -> tuple[int, int]:
     if since or until:
         lo = max(lo, 1 << LINE_BITS)  # an undated record is in no range
     return lo, hi
+
+
+def in_since(day: int, since: str | None) -> bool:
+    """Whether a date key is in the range from `since`, as query.in_range reads it."""
+    if not since:
+        return True
+    from relations.query import in_range
+
+    y, m, d = day // 10000, day // 100 % 100, day % 100
+    return in_range(f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else ""), since, None)
 
 
 # the query language -------------------------------------------------------
@@ -306,7 +317,7 @@ def candidates(conn: sqlite3.Connection, query: Query, *, since=None, until=None
             day, n = rowid >> LINE_BITS, rowid & LINE_MASK
             if sort == "date" and limit and len(out) >= limit and day != out[-1][0]:
                 break
-            if accept is None or accept(n):
+            if in_since(day, since) and (accept is None or accept(n)):
                 out.append((day, n))
         score = Scorer(conn, query.terms)
     except sqlite3.OperationalError as exc:
