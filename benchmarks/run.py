@@ -132,9 +132,9 @@ class Table:
     def add(self, target, goal, unit, s=None, peer="", ratio="", met=None, note=""):
         rate = unit.endswith("/s")   # articles/s, pages/s
         fmt = (lambda v: f"{v:,.0f}") if rate else (lambda v: f"{v * 1000:,.1f}")
-        u = unit if rate else ("MB" if unit == "MB" else "ms")
-        if unit == "MB":
-            fmt = lambda v: f"{v:,.0f}"  # noqa: E731
+        u = unit if rate or unit in ("MB", "%") else "ms"
+        if unit in ("MB", "%"):
+            fmt = lambda v: f"{v:,.1f}" if v < 100 else f"{v:,.0f}"  # noqa: E731
         cells = ["–", "–", "–"] if s is None else [fmt(s["median"]), fmt(s["min"]), fmt(s["max"])]
         self.rows.append([target, goal, u, *cells, peer, ratio,
                           "–" if met is None else ("yes" if met else "**no**"), note])
@@ -358,6 +358,92 @@ def _grouping_append(big: Path, gen, runs: int) -> dict:
     _, _, _, out = timed([sys.executable, "-c", APPEND, str(big) + ".idx", fh.name], stdout=subprocess.PIPE)
     os.unlink(fh.name)
     return stats(json.loads(out.splitlines()[-1]))
+SEARCH_WORDS = "economic cooperation"   # two words, both in many generated articles
+PAGE_ENTRIES = 5000
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def search_table_share(idx: Path) -> dict:
+    """Bytes of the FTS5 table's shadow tables, of the whole index, and what they add to the rest."""
+    conn = sqlite3.connect(idx)
+    try:
+        fts = conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'fts%'").fetchone()[0] or 0
+        total = conn.execute("SELECT SUM(pgsize) FROM dbstat").fetchone()[0] or 1
+    finally:
+        conn.close()
+    return {"fts": fts, "total": total, "added": fts / max(1, total - fts)}
+
+
+def pair_archive(big: Path, out: Path, entries: int) -> tuple[str, str, int]:
+    """An archive of the records of the most common pair of parties among the first records of `big`,
+    copied (new ids, one day apart) until the pair's timeline has at least `entries` entries;
+    returns the pair and how many entries it has."""
+    from collections import Counter
+    from datetime import date, timedelta
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from relations.query import record_entries
+
+    head = []
+    with open(big, "rb") as fh:
+        for _, line in zip(range(5000), fh):
+            head.append(json.loads(line))
+    counts = Counter((a, b) for r in head for i, a in enumerate(sorted(r.get("parties") or []))
+                     for b in sorted(r.get("parties") or [])[i + 1:])
+    if not counts:
+        return "", "", 0
+    (a, b), _ = counts.most_common(1)[0]
+    pairs = [r for r in head if {a, b} <= set(r.get("parties") or [])]
+    total, k, day = 0, 0, date(2000, 1, 1)
+    with open(out, "w", encoding="utf-8") as fh:
+        while total < entries:
+            rec = dict(pairs[k % len(pairs)])
+            rec["id"] = f"{day.isoformat()}-{k:08x}"
+            rec["date"] = day.isoformat()
+            rec["event"] = {**(rec.get("event") or {}), "date": day.isoformat()}
+            total += len(record_entries(rec))
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            k, day = k + 1, day + timedelta(days=1)
+    return a, b, total
+
+
+def page_rows(table, rel, work: Path, big: Path, runs: int, entries: int) -> None:
+    name = f"`timeline --format html`, a pair with {entries:,} entries"
+    arch = work / f"pair-{entries}.jsonl"
+    for p in work.glob(arch.name + "*"):
+        p.unlink()
+    a, b, count = pair_archive(big, arch, entries)
+    if not count:
+        table.add(name, "a page < 5 MB", "MB", None, met=False, note="no record with two parties in the archive")
+        return
+    html = work / "pair-timeline.html"
+    cmd = rel + ["--archive", str(arch), "timeline", a, b, "--format", "html"]
+    with open(html, "wb") as fh:
+        _, _, rc, _ = timed(cmd, stdout=fh)
+    size = html.stat().st_size / 1e6
+    s = repeat(cmd, runs)
+    table.add(name + ": page size", "< 5 MB", "MB", {k: size for k in ("median", "min", "max")}, met=size < 5,
+              note=f"{a}–{b}, {count:,} entries; written in {ms(s['median'])}" + ("" if rc == 0 else f"; FAILED: exit {rc}"))
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        table.add("… opened in headless chromium", "< 2 s", "ms", None, peer="no chromium on PATH")
+        return
+    blank = work / "blank.html"
+    blank.write_text("<!DOCTYPE html><title>blank</title>", encoding="utf-8")
+    opened = {}
+    for label, target in (("blank", blank), ("page", html)):
+        walls = []
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as profile:
+                w, _, _, _ = timed([browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                                    target.as_uri()])
+            walls.append(w)
+        opened[label] = stats(walls)
+    beyond = {k: opened["page"][k] - opened["blank"]["median"] for k in ("median", "min", "max")}
+    table.add("… opened in headless chromium (load, layout, DOM dumped)", "< 2 s", "ms", beyond,
+              met=beyond["median"] < 2, note=f"beyond a blank page ({ms(opened['blank']['median'])}); "
+                                             f"wall {ms(opened['page']['median'])}")
 
 
 def make_corpus(work: Path, articles: int, seed: int, gen, log) -> Path:
@@ -407,6 +493,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dev", default=str(generate.DEV), help="the real articles")
     ap.add_argument("--near-duplicates", type=float, default=0.1,
                     help="share of the query archive's records reported again by another outlet")
+    ap.add_argument("--page-entries", type=int, default=PAGE_ENTRIES, help="timeline entries of the HTML page")
     ap.add_argument("--engines", action="store_true",
                     help="only the engine rows: --engine dask (1 and 2 workers) against --jobs 1 and 2 "
                          "(written to RESULTS-engines.md unless --out is given)")
@@ -509,6 +596,10 @@ def main(argv=None) -> int:
     s_app = _grouping_append(big, gen, args.runs)
     table.add(f"grouping one appended article, {args.records:,} records", "≤ 20 ms", "ms", s_app,
               met=s_app["median"] <= 0.020, note="compare with its candidates and store, in-process")
+    fts_share = search_table_share(Path(str(big) + ".idx"))
+    table.add(f"search table (FTS5) in the index, {n}", "adds ≤ 60% to the index", "%",
+              {k: 100 * fts_share["added"] for k in ("median", "min", "max")}, met=fts_share["added"] <= 0.60,
+              note=f"{fts_share['fts'] / 1e6:,.0f} MB of {fts_share['total'] / 1e6:,.0f} MB")
     # a record for show: the middle line's id prefix
     with open(big, "rb") as fh:
         fh.seek(big.stat().st_size // 2)
@@ -525,8 +616,10 @@ def main(argv=None) -> int:
                    "≤ 300 ms beyond start"),
         "timeline --all-reports": (["timeline", "vietnam", "cuba", "--all-reports", "--format", "jsonl"],
                                    "≤ 300 ms beyond start"),
+        "search": (["search", SEARCH_WORDS, "--limit", "20", "--format", "jsonl"], "≤ 150 ms beyond start"),
     }
-    limits = {"list": 0.100, "timeline": 0.300, "show": 0.050, "events": 0.300, "timeline --all-reports": 0.300}
+    limits = {"list": 0.100, "timeline": 0.300, "show": 0.050, "events": 0.300, "timeline --all-reports": 0.300,
+              "search": 0.150}
     rel_q = {}
     for k, (argv_q, goal) in queries.items():
         cmd = rel + ["--archive", str(big)] + argv_q
@@ -540,9 +633,13 @@ def main(argv=None) -> int:
         beyond = {m: s[m] - start for m in ("median", "min", "max")}
         rel_q[k] = s
         extra = (f"{count:,} timeline entries" if k.startswith("timeline") else
-                 f"{count:,} happenings" if k == "events" else "")
+                 f"{count:,} happenings" if k == "events" else f"{count} hits" if k == "search" else "")
         table.add(f"`{' '.join(argv_q[:-2] if argv_q[-2] == '--format' else argv_q)}`, {n}", goal, "ms", beyond,
                   met=beyond["median"] <= limits[k], note=f"wall {ms(s['median'])}; {extra}".rstrip("; "))
+
+    # the timeline as a page, for a pair with PAGE_ENTRIES entries
+    log("timeline --format html")
+    page_rows(table, rel, work, big, args.runs, args.page_entries)
 
     # peers on the same questions
     if not args.no_peers:

@@ -10,14 +10,16 @@ def test_tiny_benchmark_runs(tmp_path, capsys):
     run = bench_module("run")
     out = tmp_path / "RESULTS.md"
     assert run.main(["--records", "2000", "--articles", "40", "--runs", "1", "--pool", "60", "--pages", "20",
-                     "--no-peers",
+                     "--no-peers", "--page-entries", "200",
                      "--work", str(tmp_path / "work"), "--out", str(out), "--dev", str(CORPUS / "dev")]) == 0
     text = out.read_text()
     for row in ("`relations --help`", "`relations --version`", "parse throughput", "`ingest --jobs 2`",
                 "`list --since 2025 --limit 20`", "`timeline vietnam cuba`", "`show ", "append one article",
                 "index build with event grouping", "grouping one appended article", "`events --country vietnam",
                 "`timeline vietnam cuba --all-reports`",
-                "peak memory", "spaCy", "archives byte-identical", "saved news pages"):
+                "peak memory", "spaCy", "archives byte-identical", "saved news pages",
+                "`search economic cooperation --limit 20`",
+                "search table (FTS5)", "`timeline --format html`, a pair with 200 entries: page size"):
         assert row in text, row
     assert "Machine:" in text and "2,000 records" in text
     assert "ARCHIVES DIFFER" not in text

@@ -10,7 +10,7 @@ import click
 from relations import __version__
 from relations.errors import RelationsError
 
-FORMAT = click.Choice(["table", "json", "jsonl", "csv"])
+FORMAT = click.Choice(["table", "json", "jsonl", "csv", "html", "ics"])
 
 
 class Group(click.Group):
@@ -72,10 +72,10 @@ def _records(ctx):
     return _existing(ctx).records(_warn)
 
 
-def _fmt(fmt):
-    from relations.render.output import default_format
+def _fmt(fmt, command):
+    from relations.render.output import check_format, default_format
 
-    return fmt or default_format()
+    return check_format(fmt or default_format(), command)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -228,7 +228,7 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
     kb = _kb(ctx) if country or topic is not None else None  # the dictionaries only when a word needs them
     codes = query.resolve_countries(country, kb) if country else []
     topic = query.resolve_topic(topic, kb)
-    fmt = _fmt(fmt)
+    fmt = _fmt(fmt, "list")
     recs = index.list_records(_existing(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
                               actor=actor, limit=limit)
     rows = (query.list_row(r) for r in recs)
@@ -243,6 +243,34 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
 
 
 @main.command()
+@click.argument("words")
+@_filters
+@click.option("--country", multiple=True, help="A country in any form (repeatable: all must be present).")
+@click.option("--actor", help="A person or organisation name (partial, accent-insensitive).")
+@click.option("--sort", type=click.Choice(["date", "rank"]), default="date", show_default=True,
+              help="date: newest first, best match first within a day; rank: best match first.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many records.")
+@_format
+@click.pass_context
+def search(ctx, words, since, until, topic, country, actor, sort, limit, fmt):
+    """Records whose title or text match WORDS: "a phrase", prefix*, AND, OR, NOT, ( ), accent-insensitive."""
+    from relations import query
+    from relations.render.output import render
+    from relations.store import search as fts
+
+    parsed = fts.parse(words)
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    kb = _kb(ctx) if country or topic is not None else None
+    codes = query.resolve_countries(country, kb) if country else []
+    topic = query.resolve_topic(topic, kb)
+    fmt = _fmt(fmt, "search")
+    hits = fts.search(_existing(ctx), parsed, _warn, since=since, until=until, codes=codes, topic=topic,
+                      actor=actor, sort=sort, limit=limit)
+    rows = [fts.hit_row(h) for h in hits]
+    render(rows, fts.COLUMNS, fmt, records=[fts.hit_data(h) for h in hits] if fmt in ("json", "jsonl") else None)
+
+
+@main.command()
 @click.argument("record_id")
 @_format
 @click.pass_context
@@ -254,7 +282,7 @@ def show(ctx, record_id, fmt):
 
     rec = find_record(_existing(ctx), record_id, _warn)
     others = also_reported(_archive(ctx), rid=rec["id"], warn=_warn)
-    fmt = fmt or ("table" if sys.stdout.isatty() else "json")
+    fmt = _fmt(fmt or ("table" if sys.stdout.isatty() else "json"), "show")
     if fmt == "table":
         from relations.render.console import make_console
         from relations.render.show import render_others, render_record
@@ -291,7 +319,7 @@ def timeline(ctx, country_a, country_b, since, until, topic, all_reports, fmt):
     from relations.store import index
 
     arch = _existing(ctx)
-    fmt = _fmt(fmt)
+    fmt = _fmt(fmt, "timeline")
     if fmt == "jsonl" and all_reports:  # the index keeps these lines ready to print
         from relations.render.output import write_serialised
 
@@ -301,7 +329,11 @@ def timeline(ctx, country_a, country_b, since, until, topic, all_reports, fmt):
                                      all_reports=all_reports, warn=_warn)
     rows = [] if fmt in ("json", "jsonl") else [event_queries.timeline_row(e) for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
-    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries)
+    sources = None
+    if fmt in ("html", "ics"):  # the records themselves, for agencies and evidence
+        ids = {e["record"] for e in entries}
+        sources = {r["id"]: r for r in index.list_records(arch, _warn, codes=[a, b]) if r["id"] in ids}
+    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries, sources=sources)
 
 
 @main.command()
@@ -319,7 +351,7 @@ def events(ctx, country, since, until, fmt):
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
     codes = query.resolve_countries(country, _kb(ctx)) if country else []
     rows = event_queries.events(_archive(ctx), codes=codes, since=since, until=until, warn=_warn)
-    render(rows, EVENT_COLUMNS, _fmt(fmt), title="Happenings")
+    render(rows, EVENT_COLUMNS, _fmt(fmt, "events"), title="Happenings")
 
 
 @main.command()
@@ -336,7 +368,7 @@ def agreements(ctx, country_a, country_b, fmt):
     kb = _kb(ctx)
     a, b = query.resolve_countries([country_a, country_b], kb)
     rows = event_queries.agreements(_archive(ctx), a=a, b=b, warn=_warn)
-    render(rows, AGREEMENT_COLUMNS, _fmt(fmt), title=f"Agreements {kb.country_name(a)} – {kb.country_name(b)}")
+    render(rows, AGREEMENT_COLUMNS, _fmt(fmt, "agreements"), title=f"Agreements {kb.country_name(a)} – {kb.country_name(b)}")
 
 
 @main.command(name="eval")
@@ -350,8 +382,10 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
     from relations.evaluate import evaluate, file_f1, summarise
     from relations.render.output import render
 
+    from relations.render.output import check_format
+
+    fmt = check_format(fmt or "table", "eval")
     scores = evaluate(list(gold_dirs), _kb(ctx))
-    fmt = fmt or ("table" if sys.stdout.isatty() else "table")
     if details:
         rows = [{"file": s.name, **m} for s in scores for m in s.misses]
         rows.sort(key=lambda r: (r["field"], r["kind"], r["file"]))

@@ -52,6 +52,7 @@ import orjson
 
 from relations.digest import blake2b as _blake2b
 from relations.record import SHOWN_IDS, content_key, file_key, one_id
+from relations.store import search
 
 if TYPE_CHECKING:
     from relations.store.archive import Archive
@@ -123,7 +124,7 @@ CREATE INDEX IF NOT EXISTS rec_fkey ON rec(fkey);
 CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key);
 CREATE UNIQUE INDEX IF NOT EXISTS tl_key ON tl(a, b, date, rank, rid, n, seq);
 """
-_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad")
+_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad", "fts")
 _TL_ORDER = "date, rank, rid, n, seq"   # query.timeline's sort key, then archive order
 _TL_KEY = _TL_ORDER                      # a `tl` row's key: that of its first line
 _NS = "q"        # `tl.ns`: for each line, its record's line number << 16 | its position in the record
@@ -545,6 +546,7 @@ class Index:
         from relations.store import events
 
         events.create(conn)  # the grouping of reports into happenings, derived with the rest
+        search.create(conn)
         self._names.clear()
 
     def _name_id(self, conn: sqlite3.Connection, key: tuple[int, str]) -> int:
@@ -585,6 +587,7 @@ class Index:
         from relations.store.events import Grouper
 
         grouper = Grouper(conn, bulk)
+        texts: list[tuple] = []
 
         def flush():
             conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -600,7 +603,8 @@ class Index:
             conn.executemany("INSERT OR IGNORE INTO topic(topic, n) VALUES (?, ?)", topics)
             conn.executemany("INSERT OR IGNORE INTO actor(nid, n) VALUES (?, ?)", actors)
             conn.executemany("INSERT OR REPLACE INTO bad(n, what) VALUES (?, ?)", bads)
-            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads):
+            conn.executemany(search.INSERT, texts)
+            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads, texts):
                 lst.clear()
             grouper.flush()
 
@@ -639,6 +643,7 @@ class Index:
                         else:
                             tls.extend((a, b, d, rank, rid, n, seq, ln) for d, rank, rid, seq, ln in rows)
                 topics.extend((t, n) for t in tps)
+                texts.append(search.row(rec, n))
                 actors.extend((self._name_id(conn, k), n) for k in set(names))
                 grouper.add(n, rec)
                 if len(recs) >= BATCH:
@@ -649,6 +654,7 @@ class Index:
             _write_timeline(conn, conn.execute(f"SELECT a, b, {_TL_ORDER}, line FROM temp.tlstage "
                                                f"ORDER BY a, b, {_TL_ORDER}"))
             conn.execute("DROP TABLE temp.tlstage")
+            search.optimise(conn)
         return offset, line_no
 
     # reading ------------------------------------------------------------
