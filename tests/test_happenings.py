@@ -178,7 +178,7 @@ def test_commands_on_the_dev_articles(dev_files, tmp_path):
 @needs_corpus
 def test_eval_prints_the_events_row():
     res = CliRunner().invoke(main, ["eval", str(CORPUS / "dev"), "--format", "json"], catch_exceptions=False)
-    row = [r for r in json.loads(res.output) if r["field"] == "events"][0]
+    row = next(r for r in json.loads(res.output) if r["field"] == "events")
     assert row["n"] == 20
     assert row["precision"] >= 0.95 and row["f1"] >= 0.90
 

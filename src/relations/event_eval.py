@@ -32,7 +32,8 @@ class PairScore:
 
 def gold_pairs(path: Path) -> tuple[list[str], set[tuple[str, str]]]:
     """The files an INDEX.tsv lists and the unordered pairs of files it says report one happening."""
-    files, pairs = [], set()
+    files: list[str] = []
+    pairs: set[tuple[str, str]] = set()
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             name = (row.get("file") or "").strip()
@@ -42,7 +43,7 @@ def gold_pairs(path: Path) -> tuple[list[str], set[tuple[str, str]]]:
             for other in (row.get("same_event_as") or "").split(";"):
                 other = other.strip()
                 if other and other != "-":
-                    pairs.add(tuple(sorted((name, other))))
+                    pairs.add((min(name, other), max(name, other)))
     return files, pairs
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from relations import happenings as hp
 
@@ -22,6 +23,7 @@ def events(archive: Archive, *, codes=(), since=None, until=None, warn: Warn = _
     from relations.store import events as store
 
     codes = list(dict.fromkeys(codes))
+    hs: Iterable[hp.Happening]
     if len(codes) >= 2:
         hs = store.happenings(archive, codes[0], codes[1], warn)
     else:
@@ -36,7 +38,8 @@ def events(archive: Archive, *, codes=(), since=None, until=None, warn: Warn = _
 def timeline(archive: Archive, *, a: str, b: str, since=None, until=None, topic=None, all_reports: bool = False,
              warn: Warn = _noop) -> list[dict]:
     """The pair's dated history: one line per happening (its reports counted), or per record with all_reports."""
-    from relations.store import events as store, index
+    from relations.store import events as store
+    from relations.store import index
 
     entries = index.timeline(archive, a, b, warn, since=since, until=until, topic=topic)
     if all_reports:
@@ -66,7 +69,8 @@ def also_reported(archive: Archive, *, rid: str, warn: Warn = _noop) -> list[dic
 
 def agreements(archive: Archive, *, a: str, b: str, warn: Warn = _noop) -> list[dict]:
     """Each agreement between a and b once, with its status history and the records behind each step."""
-    from relations.store import events as store, index
+    from relations.store import events as store
+    from relations.store import index
 
     hs = store.happenings(archive, a, b, warn)
     recs = {r["id"]: r for r in store.pair_records(archive, a, b, warn)}

@@ -17,9 +17,9 @@ incrementally.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Iterator
 
 from relations.text import fold_key
 
@@ -51,7 +51,7 @@ class Signature:
                 list(self.signed), self.lead]
 
     @classmethod
-    def from_list(cls, v: list) -> "Signature":
+    def from_list(cls, v: list) -> Signature:
         return cls(v[0], tuple(v[1]), v[2], v[3], bool(v[4]), v[5], tuple(v[6]), tuple(v[7]), v[8])
 
 
@@ -68,6 +68,10 @@ def _strs(v) -> list[str]:
     return [x for x in v if isinstance(x, str)] if isinstance(v, list) else []
 
 
+def _obj(v) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
 def _dicts(v) -> list[dict]:
     """The objects of a list field (a damaged record's odd field counts as empty)."""
     return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
@@ -79,30 +83,33 @@ def _sides(rec: dict) -> list[str]:
     parties = sorted(set(_strs(rec.get("parties"))))
     if len(parties) >= 2 or not parties:
         return parties
-    named = {a.get("code") for a in _dicts(rec.get("actors")) if a.get("kind") == "country"}
-    named = {c for c in named if isinstance(c, str)} | set(parties)
+    named = {c for a in _dicts(rec.get("actors")) if a.get("kind") == "country" and isinstance(c := a.get("code"), str)}
+    named |= set(parties)
     return sorted(named) if 2 <= len(named) <= 3 else []
 
 
+def _str(v, default: str = "") -> str:
+    return v if isinstance(v, str) else default
+
+
 def signature(rec: dict) -> Signature:
-    ev = rec.get("event") if isinstance(rec.get("event"), dict) else {}
+    ev = _obj(rec.get("event"))
     day, exact = _day(ev.get("date")), True
     if day is None:
         day, exact = _day(rec.get("date")), False
     sides = _sides(rec)
     pairs = tuple(f"{a}-{b}" for i, a in enumerate(sides) for b in sides[i + 1:])
-    persons = []
+    persons: list[str] = []
     for a in _dicts(rec.get("actors")):
         if a.get("kind") == "person" and isinstance(a.get("name"), str):
             key = fold_key(a["name"])
             if key and len(key.split()) >= 2:  # a lone word ("Son", "MoUs") identifies nobody
                 persons.append(key)
-    signed = sorted({ag.get("kind") for ag in _dicts(rec.get("agreements"))
-                     if ag.get("status") == "signed" and isinstance(ag.get("kind"), str)})
-    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    lead = fold_key(text[:LEAD * 2])[:LEAD]
-    place = ev.get("place") if isinstance(ev.get("place"), str) else ""
-    kind = ev.get("type") if isinstance(ev.get("type"), str) else "other"
+    signed = sorted({k for ag in _dicts(rec.get("agreements"))
+                     if ag.get("status") == "signed" and isinstance(k := ag.get("kind"), str)})
+    lead = fold_key(_str(rec.get("text"))[:LEAD * 2])[:LEAD]
+    place = _str(ev.get("place"))
+    kind = _str(ev.get("type"), "other")
     return Signature(str(rec.get("id")), pairs, kind, day, exact, fold_key(place), tuple(persons), tuple(signed), lead)
 
 
@@ -203,16 +210,16 @@ def candidate_pairs(sigs: list[Signature]) -> Iterator[tuple[int, int]]:
             else:
                 by_pair.setdefault(p, []).append((day, i))
     seen: set[tuple[int, int]] = set()
-    for p, items in by_pair.items():
+    for items in by_pair.values():
         items.sort()
         for k, (day, i) in enumerate(items):
             for day2, j in items[k + 1:]:
                 if day2 - day > WINDOW:
                     break
                 yield from _once(i, j, seen)
-    for p, items in undated.items():
-        others = [i for _, i in by_pair.get(p, [])] + items
-        for i in items:
+    for p, lone in undated.items():
+        others = [i for _, i in by_pair.get(p, [])] + lone
+        for i in lone:
             for j in others:
                 if j != i:
                     yield from _once(i, j, seen)

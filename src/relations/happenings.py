@@ -9,8 +9,8 @@ scan does, with `grouping.group` as the reference.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from relations import grouping
 
@@ -36,7 +36,7 @@ class Report:
                 self.title]
 
     @classmethod
-    def from_list(cls, v: list) -> "Report":
+    def from_list(cls, v: list) -> Report:
         return cls(v[0], v[1], v[2], v[3], v[4], tuple(v[5]), v[6], v[7])
 
 
@@ -45,8 +45,10 @@ def _s(v) -> str | None:
 
 
 def report_of(rec: dict) -> Report:
-    ev = rec.get("event") if isinstance(rec.get("event"), dict) else {}
-    parties = rec.get("parties") if isinstance(rec.get("parties"), list) else []
+    ev = rec.get("event")
+    ev = ev if isinstance(ev, dict) else {}
+    parties = rec.get("parties")
+    parties = parties if isinstance(parties, list) else []
     return Report(str(rec.get("id")), _s(rec.get("date")), _s(ev.get("date")), _s(ev.get("type")) or "other",
                   _s(ev.get("place")), tuple(sorted(p for p in parties if isinstance(p, str))), _s(rec.get("agency")),
                   _s(rec.get("title")) or "")
@@ -92,7 +94,8 @@ class Happening:
 
 def happenings_from(records: Iterable[dict]) -> list[Happening]:
     """Every happening among the records, by full grouping (the reference for the stored grouping)."""
-    sigs, by_id = [], {}
+    sigs: list[grouping.Signature] = []
+    by_id: dict[str, Report] = {}
     for r in records:  # one pass, keeping only what the grouping and the rows need
         sigs.append(grouping.signature(r))
         by_id.setdefault(str(r.get("id")), report_of(r))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -147,7 +148,9 @@ def _build(conn: sqlite3.Connection) -> None:
         comp.union(x, y)
         rids[x], rids[y] = sig_of(x).rid, sig_of(y).rid
 
-    pkey, window, undated = None, deque(), []
+    pkey: str | None = None
+    window: deque[tuple[int, int]] = deque()
+    undated: list[int] = []
     rows = q("SELECT k.pkey, k.day, k.n, s.sig FROM evkey k JOIN evsig s ON s.n = k.n ORDER BY k.pkey, k.day, k.n")
     for p, day, n, blob in rows:
         if p != pkey:
@@ -238,7 +241,7 @@ def _ask(archive: Archive, warn: Warn, fn, scan):
             raise index.Stale("grouped by other rules")
         return iter([fn(ix.conn)])
 
-    return list(index._answer(archive, warn, ask, lambda: iter([scan()])))[0]
+    return next(iter(index._answer(archive, warn, ask, lambda: iter([scan()]))))
 
 
 def happenings(archive: Archive, a: str, b: str, warn: Warn = _noop) -> list[Happening]:
