@@ -264,3 +264,31 @@ def test_readme_reads_the_archive_with_dask_dataframe(dev_archive):
     call = re.search(r"`(dask\.dataframe\.read_json\(.*?\))`", _readme_section("Reading the archive at scale"))[1]
     df = eval(call).compute()  # noqa: S307
     assert list(df["id"]) == [r["id"] for r in dev_archive]
+
+
+def test_a_file_the_parser_trips_on_is_a_failure_of_that_file_only(monkeypatch, tmp_path):
+    import relations.cluster as cluster_module
+
+    real = cluster_module.parse_file
+
+    def trips_on_one(path, *args):
+        if path.endswith("p006.txt"):
+            raise IndexError("list index out of range\n  (a second line)")
+        return real(path, *args)
+
+    monkeypatch.setattr(cluster_module, "parse_file", trips_on_one)
+    paths = [str(DEV / n) for n in ("p001.txt", "p006.txt", "p007.txt")]
+    out = cluster_module.parse_partition(paths, None, (), None)
+    assert [o.path for o in out] == paths
+    assert out[1].error == f"{paths[1]}: could not be parsed (IndexError: list index out of range)"
+    assert out[0].line and out[2].line and not out[0].error
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("date 2024-05-01 France and Germany met.\n")
+    with pytest.raises(ClusterError) as exc:
+        ingest([str(art)], Archive(tmp_path / "a.jsonl"),
+               engine=DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout=1))
+    assert str(exc.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "\n" not in str(exc.value)
