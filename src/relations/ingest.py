@@ -14,10 +14,10 @@ import orjson
 
 from relations import knowledge
 from relations.store.archive import Archive, dumps
-from relations.store import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
 from relations.article.reader import discover, read_article
+from relations.record import content_key, file_key, id_prefix, long_id, one_id
 
 
 @dataclass
@@ -45,8 +45,6 @@ class Summary:
 
 
 # one definition of "the same record" for ingest and the index that answers for it
-_content_key = index_keys.content_key
-_file_key = index_keys.file_key
 
 
 def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str, ...] = (),
@@ -57,15 +55,11 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
         art = read_article(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
-        return Parsed(path, dumps(rec), rec["id"], _content_key(rec), _file_key(rec), None, art.warnings)
+        return Parsed(path, dumps(rec), rec["id"], content_key(rec), file_key(rec), None, art.warnings)
     except RelationsError as exc:
         msg = str(exc)
         return Parsed(path, error=msg if msg.startswith(path) else f"{path}: {msg}",
                       warnings=art.warnings if rec is not None else [])  # a record that cannot be stored
-
-
-def _long_id(rec: dict) -> str:
-    return f"{rec.get('date') or 'undated'}-{_content_key(rec)[:16]}"
 
 
 def _star(args) -> Parsed:
@@ -108,7 +102,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         # answered by the archive's index (one scan into sets when there is none)
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
-        pending: list[dict] = []
+        pending: list[tuple[str, bytes]] = []
         stream = (engine.outcomes(paths, default_date, dict_dirs, today) if engine is not None
                   else outcomes(paths, default_date, jobs, dict_dirs, today))
         for out in stream:
@@ -119,12 +113,13 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                     progress(out)
                 continue
             rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
+            assert line is not None  # a parsed file always has its line
             if key in contents or (rid in known and fkey in files):
                 summary.present += 1  # the same text, or the same file read again by a changed parser
             else:
                 if rid in known:  # the same short id for another text: make it longer
                     rec = orjson.loads(line)
-                    rec["id"] = rid = _long_id(rec)
+                    rec["id"] = rid = long_id(rec)
                     line = dumps(rec)
                 known.add(rid)
                 contents.add(key)
@@ -204,13 +199,8 @@ def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = 
         if record_id in ids:
             target = record_id
         else:
-            matches = sorted(i for i in ids if i.startswith(record_id)) if record_id else []
-            if not matches:
-                raise QueryError(f"no record with id '{record_id}'")
-            if len(matches) > 1:
-                raise QueryError(f"id prefix '{record_id}' matches {len(matches)} records: {', '.join(matches[:5])}"
-                                 + (", …" if len(matches) > 5 else ""))
-            target = matches[0]
+            p = id_prefix(record_id)
+            target = one_id(p, sorted(i for i in ids if i.startswith(p)))
         out.kept, _, n = archive.transform(lambda r: None if r["id"] == target else r, out.warnings.append)
         out.removed = [target] * n
     return out

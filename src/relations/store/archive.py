@@ -114,7 +114,8 @@ class Archive:
         """Every problem in the archive, as `archive.jsonl:LINE: reason`."""
         from relations.record import validate
 
-        problems, seen = [], {}
+        problems: list[str] = []
+        seen: dict[str, int] = {}
         reason = self.not_jsonl()
         if reason:
             return [f"{self.path.name}:1: not a JSON Lines archive ({reason})"]
