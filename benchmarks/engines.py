@@ -55,13 +55,14 @@ def writer_rate(lines: list[bytes], folder: Path) -> float:
     """Lines per second through `ingest` itself (duplicate check, append, index update) fed finished lines."""
     import orjson
 
-    from relations.ingest import Parsed, _content_key, _file_key, ingest
+    from relations.ingest import Parsed, ingest
+    from relations.record import content_key, file_key
     from relations.store.archive import Archive
 
     parsed = []
     for line in lines:
         rec = orjson.loads(line)
-        parsed.append(Parsed("x", line, rec["id"], _content_key(rec), _file_key(rec)))
+        parsed.append(Parsed("x", line, rec["id"], content_key(rec), file_key(rec)))
     arch = Archive(folder / "writer-rate.jsonl")
     for p in folder.glob("writer-rate.jsonl*"):
         p.unlink()
