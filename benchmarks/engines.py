@@ -157,7 +157,7 @@ def rows(args, table, notes, rel, corpus: Path, work: Path, articles: int, runs:
     log("client append and writer rates")
     app = [append_rate(lines, work) for _ in range(runs)]
     wr = [writer_rate(lines, work) for _ in range(runs)]
-    stat = lambda xs: {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}  # noqa: E731
+    stat = lambda xs: {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
     table.add(f"client append rate ({len(lines):,} lines, batches of 500, each fsynced)", "(measured)",
               "articles/s", stat(app), note="lines/s: `Archive.append_lines`")
     table.add("client writer loop fed finished lines", "(the single-writer ceiling)", "articles/s", stat(wr),

@@ -154,7 +154,7 @@ def test_a_path_the_workers_cannot_read_is_one_clear_error(cluster, tmp_path, mo
 
 
 def test_reparse_on_the_cluster_is_the_local_rewrite(cluster, generated, tmp_path):
-    folder, ref = generated
+    _, ref = generated
     # records an older parser wrote: no parties, no topics; reparse restores them
     stale = b"".join(orjson.dumps({**orjson.loads(line), "parties": [], "topics": []}) + b"\n"
                      for line in ref.splitlines()[:300])
@@ -237,7 +237,7 @@ def test_readme_reads_the_archive_with_dask_bag(dev_archive):
 
     code = next(b for b in _blocks(_readme_section("Reading the archive at scale")) if "dask.bag" in b)
     ns: dict = {}
-    exec(code, ns)  # noqa: S102 - the README's own example
+    exec(code, ns)
     pairs = Counter("–".join(sorted(r["parties"])) for r in dev_archive if len(r["parties"]) == 2)
     assert all(pairs[p] == n for p, n in ns["pairs"])     # counted right, most frequent first (ties in any order)
     assert [n for _, n in ns["pairs"]] == [n for _, n in pairs.most_common(10)]
@@ -250,7 +250,7 @@ def test_readme_reads_the_archive_with_duckdb(dev_archive):
 
     code = next(b for b in _blocks(_readme_section("Reading the archive at scale")) if "duckdb" in b)
     ns: dict = {}
-    exec(code, ns)  # noqa: S102
+    exec(code, ns)
     counts = Counter(c for r in dev_archive for c in r["parties"])
     assert ns["top"] == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
 
@@ -262,7 +262,7 @@ def test_readme_reads_the_archive_with_dask_dataframe(dev_archive):
     import dask.dataframe  # noqa: F401 - the name the README's call uses
 
     call = re.search(r"`(dask\.dataframe\.read_json\(.*?\))`", _readme_section("Reading the archive at scale"))[1]
-    df = eval(call).compute()  # noqa: S307
+    df = eval(call).compute()
     assert list(df["id"]) == [r["id"] for r in dev_archive]
 
 

@@ -13,10 +13,10 @@ import logging
 import math
 import os
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Iterator
 
 from relations.article.reader import discover
 from relations.errors import ClusterError
@@ -104,10 +104,10 @@ class DaskEngine:
             with client:
                 yield client
             return
-        with distributed.LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                      processes=True, dashboard_address=None, silence_logs=logging.ERROR) as cluster:
-            with distributed.Client(cluster) as client:
-                yield client
+        cluster = distributed.LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        with cluster, distributed.Client(cluster) as client:
+            yield client
 
     def _check_workers(self, client, paths: list[str]) -> None:
         """Every worker can run relations and read every path given, or one line saying which cannot."""
@@ -118,7 +118,7 @@ class DaskEngine:
         self.threads = sum(client.nthreads().values())
         try:
             answers = client.run(unreadable, paths)
-        except Exception as exc:  # noqa: BLE001 - whatever a worker raised, said in one line
+        except Exception as exc:  # whatever a worker raised, said in one line
             raise ClusterError(f"the Dask workers cannot run relations ({_say(exc)}); "
                                "install relations on every worker") from None
         for worker, path in sorted(answers.items()):
@@ -152,7 +152,7 @@ class DaskEngine:
             except distributed.KilledWorker:
                 raise ClusterError(f"partition {k + 1} (from {first}) was lost with every worker that "
                                    "ran it; the workers may be out of memory") from None
-            except Exception as exc:  # noqa: BLE001 - files fail one by one inside the task: this is the cluster
+            except Exception as exc:  # files fail one by one inside the task: this is the cluster
                 raise ClusterError(f"partition {k + 1} (from {first}) failed on the cluster ({_say(exc)})") from None
             fut.release()
             submit()
