@@ -104,8 +104,10 @@ class DaskEngine:
             with client:
                 yield client
             return
+        # ":0": the scheduler's HTTP routes (and a dashboard, where bokeh is installed) on a port the system picks,
+        # never a fixed one another cluster on the machine may hold
         cluster = distributed.LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                           processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
         with cluster, distributed.Client(cluster) as client:
             yield client
 
