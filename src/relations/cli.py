@@ -10,7 +10,6 @@ import click
 from relations import __version__
 from relations.errors import RelationsError
 
-DEFAULT_ARCHIVE = os.path.join("data", "archive.jsonl")
 FORMAT = click.Choice(["table", "json", "jsonl", "csv"])
 
 
@@ -27,11 +26,27 @@ class Group(click.Group):
             sys.stderr.close()
             ctx.exit(0)
 
+    def format_epilog(self, ctx, formatter):
+        from relations.store.location import chosen_archive
+
+        formatter.write(archive_epilog(chosen_archive()))
+
+
+def archive_epilog(path: str) -> str:
+    """The last lines of `--help`: the archive a command run here would use (kept whole, never wrapped)."""
+    return f"\nArchive: {path}\n"
+
 
 def _warn(msg: str) -> None:
     from relations.render.output import visible
 
     click.echo(f"warning: {visible(msg)}", err=True)
+
+
+def _note(msg: str) -> None:
+    from relations.render.output import visible
+
+    click.echo(visible(msg), err=True)
 
 
 def _kb(ctx):
@@ -46,8 +61,15 @@ def _archive(ctx):
     return Archive(ctx.obj["archive"])
 
 
+def _existing(ctx):
+    """The archive a question is asked of: it must exist."""
+    arch = _archive(ctx)
+    arch.require()
+    return arch
+
+
 def _records(ctx):
-    return _archive(ctx).records(_warn)
+    return _existing(ctx).records(_warn)
 
 
 def _fmt(fmt):
@@ -58,15 +80,26 @@ def _fmt(fmt):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="relations")
-@click.option("--archive", envvar="RELATIONS_ARCHIVE", default=DEFAULT_ARCHIVE, show_default=True,
-              type=click.Path(dir_okay=False), help="The JSON Lines archive (or set RELATIONS_ARCHIVE).")
+@click.option("--archive", envvar="RELATIONS_ARCHIVE", type=click.Path(dir_okay=False),
+              help="The JSON Lines archive (or set RELATIONS_ARCHIVE; default: relations/archive.jsonl "
+                   "in $XDG_DATA_HOME or ~/.local/share).")
 @click.option("--dictionaries", "dictionaries", multiple=True, type=click.Path(file_okay=False),
               help="A folder of your own YAML dictionaries, layered on the shipped ones (repeatable).")
 @click.pass_context
 def main(ctx, archive, dictionaries):
     """A news archive of relations between countries: articles in, records out, questions answered."""
+    from relations.store.location import default_archive
+
+    for d in dictionaries:  # a mistyped folder is an error for every command, not silently no dictionary
+        if not os.path.isdir(d):
+            from relations.errors import DictionaryError
+
+            raise DictionaryError(f"{d}: dictionary folder not found")
     ctx.ensure_object(dict)
-    ctx.obj.update(archive=archive, dictionaries=tuple(dictionaries))
+    ctx.obj.update(archive=os.path.abspath(archive or default_archive()), implicit=not archive,
+                   named=archive is not None and os.path.isabs(archive)
+                   and ctx.get_parameter_source("archive") == click.core.ParameterSource.COMMANDLINE,
+                   dictionaries=tuple(dictionaries))
 
 
 def _engine_options(f):
@@ -99,8 +132,9 @@ def _dask(ctx, engine, scheduler, jobs=None):
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse in this many processes.")
 @click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
 @_engine_options
+@click.option("--force", is_flag=True, help="Add again articles whose records were deleted.")
 @click.pass_context
-def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
+def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler, force):
     """Parse article files (or folders of *.txt, recursively) into the archive."""
     from datetime import date
 
@@ -115,6 +149,10 @@ def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
             raise QueryError("--date needs a full day: YYYY-MM-DD")
     kb_dirs = ctx.obj["dictionaries"]
     _kb(ctx)  # a malformed dictionary fails here, once, before any file
+    if ctx.obj["implicit"]:  # the user data folder is made on first use
+        os.makedirs(os.path.dirname(ctx.obj["archive"]), exist_ok=True)
+    if not ctx.obj["named"]:  # a default, the environment or a relative path: say which file this is
+        _note(f"archive: {ctx.obj['archive']}")
     eng = _dask(ctx, engine, scheduler, jobs)
     total = count_files(list(paths)) if sys.stderr.isatty() else 0  # the progress bar only needs it
     consoles = []  # the error console, made when first needed: most runs print nothing through it
@@ -148,13 +186,16 @@ def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
             if eng:
                 eng.on_partition = lambda done, parts: prog.update(task, completed=done, total=parts)
             summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                          today=date.today(), progress=progress, notify=_warn, timeout=wait, engine=eng)
+                          today=date.today(), progress=progress, notify=_warn, timeout=wait, engine=eng,
+                          force=force)
     else:
         summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                      today=date.today(), progress=report, notify=_warn, timeout=wait, engine=eng)
+                      today=date.today(), progress=report, notify=_warn, timeout=wait, engine=eng,
+                      force=force)
     for w in summary.warnings:
         _warn(w)
-    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed")
+    gone = f", {summary.deleted} deleted before (--force adds them again)" if summary.deleted else ""
+    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed{gone}")
     if summary.failed:
         ctx.exit(1)
 
@@ -188,7 +229,7 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
     codes = query.resolve_countries(country, kb) if country else []
     topic = query.resolve_topic(topic, kb)
     fmt = _fmt(fmt)
-    recs = index.list_records(_archive(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
+    recs = index.list_records(_existing(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
                               actor=actor, limit=limit)
     rows = (query.list_row(r) for r in recs)
     if fmt == "jsonl":  # streams: a whole archive goes out in small memory
@@ -209,7 +250,7 @@ def show(ctx, record_id, fmt):
     """One record in full, by id or unique id prefix, with its evidence highlighted."""
     from relations.store.index import find_record
 
-    rec = find_record(_archive(ctx), record_id, _warn)
+    rec = find_record(_existing(ctx), record_id, _warn)
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     if fmt == "table":
         from relations.render.console import make_console
@@ -240,13 +281,14 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
     topic = query.resolve_topic(topic, kb)
     from relations.store import index
 
+    arch = _existing(ctx)
     fmt = _fmt(fmt)
     if fmt == "jsonl":  # the index keeps these lines ready to print
         from relations.render.output import write_serialised
 
-        write_serialised(index.timeline_jsonl(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic))
+        write_serialised(index.timeline_jsonl(arch, a, b, _warn, since=since, until=until, topic=topic))
         return
-    entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
+    entries = index.timeline(arch, a, b, _warn, since=since, until=until, topic=topic)
     rows = [] if fmt == "json" else [  # json carries the entries themselves
         {**e, "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
@@ -285,11 +327,7 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
 @click.pass_context
 def check(ctx):
     """Validate every line of the archive; print `archive.jsonl:LINE: reason` for each problem."""
-    arch = _archive(ctx)
-    if not arch.path.exists():
-        from relations.errors import ArchiveError
-
-        raise ArchiveError(f"{arch.path}: no such archive")
+    arch = _existing(ctx)
     problems = arch.check()
     for p in problems:
         click.echo(p)
@@ -330,7 +368,10 @@ def delete(ctx, record_id, wait):
     out = run(_archive(ctx), record_id, notify=_warn, timeout=wait)
     for w in out.warnings:
         _warn(w)
-    click.echo(f"deleted {visible(out.removed[0])}" + (f" ({len(out.removed)} lines with that id)" if len(out.removed) > 1 else ""))
+    what = f" ({visible(out.what)})" if out.what else ""
+    left = (f"; {out.left} more line{'s' if out.left > 1 else ''} with this id kept (delete again to remove "
+            "the next)") if out.left else ""
+    click.echo(f"deleted {visible(out.removed[0])}{what}{left}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -16,7 +17,9 @@ from typing import Iterator
 from relations.digest import sha256
 from relations.errors import InputError
 
-MAX_BYTES = 10 * 1024 * 1024   # one article file at most (documented in the README); larger files are refused unread
+# The one size limit (documented in the README): an article file of at most 2,000,000 bytes, refused
+# from its size, unread, when larger. It is the parser's MAX_CHARS: no file under it decodes to more.
+MAX_BYTES = 2_000_000
 SUFFIXES = (".txt",)
 
 
@@ -73,7 +76,7 @@ def _why(exc: OSError) -> str:
 
 
 def _too_big(path: str, size: int) -> InputError:
-    return InputError(f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit "
+    return InputError(f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:g} MB limit "
                       f"for one article")
 
 
@@ -118,10 +121,24 @@ def decode(raw: bytes, path: str) -> Article:
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
             warnings.append(f"{path}: not valid UTF-8; read as Latin-1")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # one form for every character: decomposed accents (macOS, some CMSs) would split names and
+    # make the same article a second record
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text:
         raise InputError(f"{path}: the file is empty")
     if not text.strip():
         raise InputError(f"{path}: the file holds only white space")
-    source = {"path": path, "name": name, "sha256": sha256(raw).hexdigest()}
+    source = {"path": shown_path(path), "name": shown_path(name), "sha256": sha256(raw).hexdigest()}
+    if source["path"] != path:  # a name that is not UTF-8: its bytes too, so that nothing is lost
+        source["path_bytes"] = os.fsencode(path).hex()
     return Article(text, source, warnings)
+
+
+def shown_path(path: str) -> str:
+    """A file name as text JSON can hold: bytes that are not UTF-8 (kept by the file system's
+    surrogate escapes) written as `\\xNN`."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -19,6 +19,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 def visible(text: Any) -> str:
     """Control characters and escape sequences as visible `\\xNN` text, never as terminal codes."""
     s = "" if text is None else str(text)
+    if any("\udc80" <= c <= "\udcff" for c in s):  # a file name that is not UTF-8
+        from relations.article.reader import shown_path
+
+        s = shown_path(s)
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", s)
 
 

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 Warn = Callable[[str], None]
 
-VERSION = 12
+VERSION = 13
 BLOCK = 4096
 SAMPLES = 8            # interior blocks hashed besides the first and the last
 BATCH = 2000           # records per executemany batch while indexing
@@ -133,6 +133,10 @@ class Stale(Exception):
 
 class Unusable(Exception):
     """No index can be used here (for example a read-only folder): scan instead."""
+
+
+class Unterminated(Unusable):
+    """The archive ends in a whole record without its newline, which the index leaves out: scan (no warning)."""
 
 
 def _fingerprint(fd: int, size: int) -> str:
@@ -411,10 +415,7 @@ class Index:
                 return self.fd
             os.close(self.fd)
             self.fd = None
-        if path.is_dir():
-            from relations.errors import ArchiveError
-
-            raise ArchiveError(f"{path}: is a folder, not an archive file")
+        self.archive.refuse_special()  # never open a FIFO (it blocks) nor put an index beside a device
         self.fd = os.open(path, os.O_RDONLY)
         return self.fd
 
@@ -670,6 +671,8 @@ class Index:
         """Open a read transaction on a fresh index; warn about skipped lines as a scan would."""
         if not self.ensure(keep_open=True):
             return False
+        if self.partial and self.archive.unterminated_record():
+            raise Unterminated("the last record has no final newline")
         self._warn_problems()
         return True
 
@@ -683,9 +686,12 @@ class Index:
         where, args = [], []
         if since or until:
             where.append("r.date IS NOT NULL")
-        if since:
-            where.append("r.sdate >= ?")
-            args.append(since)
+        if since:  # or a year or month that holds `since` (query.in_range)
+            from relations.query import coarser
+
+            wider = coarser(since)
+            where.append("(r.sdate >= ?" + "".join(" OR r.sdate = ?" for _ in wider) + ")")
+            args.extend([since, *wider])
         if until:
             where.append("r.sdate < ?")
             args.append(_successor(until))
@@ -759,16 +765,17 @@ class Index:
         q = self.db.execute
         q("PRAGMA mmap_size=2147418112")  # the pair's runs are read in place, not copied page by page
         whole = not (since or until or topic)
-        sql, params = f"SELECT lines{'' if whole else ', ns'} FROM tl WHERE a = ? AND b = ?", [x, y]
-        if since:  # from the run holding the first line dated `since` or later
+        sql, params = f"SELECT lines{'' if whole else ', ns, date'} FROM tl WHERE a = ? AND b = ?", [x, y]
+        low = since[:4] if since else None  # a line dated only by the year or month of `since` touches it
+        if since:  # from the run holding the first line dated `low` or later
             first = q(f"SELECT {_TL_KEY} FROM tl WHERE a = ? AND b = ? AND date < ? ORDER BY a DESC, b DESC, "
-                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, since)).fetchone()
+                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, low)).fetchone()
             if first is not None:
                 sql += f" AND ({_TL_KEY}) >= (?, ?, ?, ?, ?)"
                 params.extend(first)
             else:
                 sql += " AND date >= ?"
-                params.append(since)
+                params.append(low)
         if until:
             end = _successor(until)
             sql += " AND date < ?"
@@ -780,20 +787,20 @@ class Index:
         if topic:
             having = {n for n, in q("SELECT t.n FROM pair p JOIN topic t ON t.topic = ? AND t.n = p.n "
                                     "WHERE p.a = ? AND p.b = ?", (topic, x, y))}
+        from relations.query import in_range
+
         out = []
         loads = orjson.loads
-        for i, (lines, ns) in enumerate(rows):
-            edge = (since and i == 0) or (until and i == len(rows) - 1)
+        for i, (lines, ns, start) in enumerate(rows):
+            edge = (since and start < since) or (until and i == len(rows) - 1)
             if not edge and having is None:
                 out.append(lines)
                 continue
             for line, v in zip(_split(lines), _unpack(ns)):
                 if having is not None and v >> 16 not in having:
                     continue
-                if edge:  # in_range on strings: value[:len(since)] >= since, value[:len(until)] <= until
-                    d = loads(line)["date"]
-                    if (since and d < since) or (until and d >= end):
-                        continue
+                if edge and not in_range(loads(line)["date"], since, until):
+                    continue
                 out.append(line)
         return out
 
@@ -848,7 +855,7 @@ def _answer(archive: Archive, warn: Warn, fn, scan) -> Iterator:
                     pass
             break
         except Unusable as exc:
-            if os.environ.get(NO_INDEX_ENV) != "1":
+            if os.environ.get(NO_INDEX_ENV) != "1" and not isinstance(exc, Unterminated):
                 warn(f"index not used ({exc}); reading the whole archive")
             break
         except sqlite3.DatabaseError as exc:
@@ -951,17 +958,26 @@ class Seen:
                 "SELECT 1 FROM rec WHERE ckey = ? LIMIT 1", (_hexkey(k),)).fetchone() is not None)
             self.files = _Keys(lambda k: isinstance(k, str) and q(
                 "SELECT 1 FROM rec WHERE fkey = ? LIMIT 1", (_stored_fkey(k),)).fetchone() is not None)
+            self._file_id = lambda k: (q("SELECT id FROM rec WHERE fkey = ? ORDER BY n LIMIT 1",
+                                         (_stored_fkey(k),)).fetchone() or ("?",))[0]
         except (Unusable, Stale, sqlite3.DatabaseError):
             self.ix.close()
             self.ix = None
             self.ids, self.contents, self.files = set(), set(), set()  # type: ignore[assignment]
+            by_file: dict[str, str] = {}
             for rec in archive.records(warn):
                 self.ids.add(rec["id"])
                 self.contents.add(content_key(rec))
                 self.files.add(file_key(rec))
+                by_file.setdefault(file_key(rec), rec["id"])
+            self._file_id = lambda k: by_file.get(k, "?")
         except BaseException:  # refused (not JSON Lines, a folder): nothing is left open
             self.ix.close()
             raise
+
+    def file_id(self, fkey: str) -> str:
+        """The id of the first record read from these bytes (one that `files` holds)."""
+        return self._file_id(fkey)
 
     def __enter__(self):
         return self
