@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/profile.py ingest benchmarks/work/articles-100000-s1 --count 2000
     .venv/bin/python benchmarks/profile.py parse ../shared/corpus/dev --repeat 5
     .venv/bin/python benchmarks/profile.py query benchmarks/work/archive-1000000-s1.jsonl timeline vietnam cuba
+    .venv/bin/python benchmarks/profile.py stages ../shared/corpus/dev --repeat 5
 
 `parse` measures what benchmarks/run.py's parse rate measures: the parser alone, in one process, with
 the dictionaries loaded (and every article parsed) once before the profiled runs.
@@ -35,6 +36,39 @@ def report(pr: cProfile.Profile, top: int) -> str:
     return out.getvalue()
 
 
+def stage_times(folder: str, count: int, repeat: int) -> str:
+    """Wall time of each parser stage over the folder's articles, heaviest first."""
+    from relations import knowledge
+    from relations.errors import ParseError
+    from relations.parser import assemble
+    from relations.parser.doc import ParseOptions
+    from relations.parser.pipeline import new_doc
+    from relations.parser.stages import STAGES
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).rglob("*.txt"))[:count]]
+    kb, options = knowledge.load(), ParseOptions(default_date="2020-01-01")
+    spent = dict.fromkeys([s.name for s in STAGES] + ["assemble"], 0.0)
+    for _ in range(repeat):
+        for text in texts:
+            doc = new_doc(text, None, options, kb)
+            try:
+                for stage in STAGES:
+                    t0 = time.perf_counter()
+                    stage.run(doc)
+                    spent[stage.name] += time.perf_counter() - t0
+            except ParseError:
+                continue
+            t0 = time.perf_counter()
+            assemble.record(doc)
+            spent["assemble"] += time.perf_counter() - t0
+    total = sum(spent.values())
+    n = len(texts) * repeat
+    lines = [f"{len(texts)} articles x {repeat}: {n / total:,.0f} articles/s in the stages"]
+    lines += [f"{name:24} {1000 * t / n:7.3f} ms/article  {100 * t / total:5.1f}%"
+              for name, t in sorted(spent.items(), key=lambda kv: -kv[1])]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="what", required=True)
@@ -45,11 +79,18 @@ def main(argv=None) -> int:
     p.add_argument("folder")
     p.add_argument("--count", type=int, default=2000)
     p.add_argument("--repeat", type=int, default=3)
+    st = sub.add_parser("stages", help="time per parser stage, by name")
+    st.add_argument("folder")
+    st.add_argument("--count", type=int, default=2000)
+    st.add_argument("--repeat", type=int, default=3)
     q = sub.add_parser("query")
     q.add_argument("archive")
     q.add_argument("args", nargs=argparse.REMAINDER)
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args(argv)
+    if args.what == "stages":
+        print(stage_times(args.folder, args.count, args.repeat))
+        return 0
     if args.what == "ingest":
         from relations.store.archive import Archive
         from relations.ingest import ingest

@@ -261,10 +261,10 @@ def test_a_dictionary_entry_without_a_required_key_is_one_line(tmp_path):
     d.mkdir()
     (d / "organizations.yaml").write_text("agencies: [{acronym: XYZ}]\n")
     res = cli("--archive", tmp_path / "a.jsonl", "--dictionaries", d, "ingest", SEEDS)
-    assert one_line_error(res) == f"error: {d / 'organizations.yaml'}: agencies[0] ({{'acronym': 'XYZ'}}) needs a 'name'"
+    assert one_line_error(res) == f"error: {d / 'organizations.yaml'}:1: key 'agencies[0]' needs a 'name'"
     (d / "organizations.yaml").write_text("national: [{name: Bureau of Tests, country: VNM}, {acronym: BT}]\n")
     res = cli("--archive", tmp_path / "a.jsonl", "--dictionaries", d, "ingest", SEEDS)
-    assert one_line_error(res) == f"error: {d / 'organizations.yaml'}: national[1] ({{'acronym': 'BT'}}) needs a 'name'"
+    assert one_line_error(res) == f"error: {d / 'organizations.yaml'}:1: key 'national[1]' needs a 'name'"
 
 
 # 13. a missing archive is an error; the archive used is named ---------------------------------------------------

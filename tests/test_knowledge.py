@@ -213,17 +213,19 @@ def test_no_cache_when_disabled_or_unwritable(cache_dir, monkeypatch, tmp_path):
     assert knowledge.load().country_code("vietnam") == "VNM"
 
 
-def test_yaml_that_json_cannot_keep_is_not_cached(cache_dir, tmp_path, monkeypatch):
+def test_yaml_that_json_cannot_keep_is_refused_and_not_cached(cache_dir, tmp_path, monkeypatch):
     import datetime
 
     user = tmp_path / "mine"
     user.mkdir()
-    (user / "events.yaml").write_text("reviewed: 2024-01-02\n", encoding="utf-8")
-    kb = knowledge.load([user])
-    assert kb.section("events", "reviewed") == datetime.date(2024, 1, 2)
+    (user / "agreements.yaml").write_text("vague:\n  - the accords\n  - 2024-01-02\n", encoding="utf-8")
+    with pytest.raises(DictionaryError, match=r"agreements\.yaml:3: key 'vague\[1\]' must be a string, not a date"):
+        knowledge.load([user])
     assert not knowledge.cache_path((str(user),)).exists()
-    knowledge._load_cached.cache_clear()
-    assert knowledge.load([user]).section("events", "reviewed") == datetime.date(2024, 1, 2)
+    # and should such a value reach the cache writer, it is not kept: JSON would give it back as a string
+    path = tmp_path / "kept.json"
+    knowledge._write_cache(path, "key", {"events": {"on": datetime.date(2024, 1, 2)}}, [])
+    assert not path.exists()
 
 
 def test_dictionaries_are_read_only_by_the_safe_loaders(tmp_path, monkeypatch):
@@ -257,3 +259,20 @@ def test_dictionaries_are_read_only_by_the_safe_loaders(tmp_path, monkeypatch):
     finally:
         knowledge._load_cached.cache_clear()
     assert used and set(used) <= {"SafeLoader", "CSafeLoader"}, used
+
+def test_each_install_keeps_its_own_cache_and_old_ones_are_pruned(cache_dir, monkeypatch):
+    import relations
+
+    knowledge.load()
+    mine = knowledge.cache_path(())
+    monkeypatch.setattr(relations, "__version__", "another-install")  # another install's fingerprint
+    knowledge._load_cached.cache_clear()
+    knowledge.load()
+    other = knowledge.cache_path(())
+    assert other != mine and mine.is_file() and other.is_file()  # neither evicts the other
+    for i in range(knowledge.CACHE_KEEP + 3):
+        monkeypatch.setattr(relations, "__version__", f"install-{i}")
+        knowledge._load_cached.cache_clear()
+        knowledge.load()
+    assert len(list((cache_dir / "relations").glob("knowledge-*.json"))) == knowledge.CACHE_KEEP
+    assert knowledge.cache_path(()).is_file()  # the newest is kept

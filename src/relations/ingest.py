@@ -15,10 +15,10 @@ import orjson
 from relations import knowledge
 from relations.store.archive import Archive, dumps
 from relations.store.tombstones import Tombstones
-from relations.store import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
 from relations.article.reader import discover, read_article
+from relations.record import content_key, file_key, id_prefix, long_id, one_id
 
 
 @dataclass
@@ -47,8 +47,6 @@ class Summary:
 
 
 # one definition of "the same record" for ingest and the index that answers for it
-_content_key = index_keys.content_key
-_file_key = index_keys.file_key
 
 
 def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str, ...] = (),
@@ -61,20 +59,11 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
         if "path_bytes" in art.source:  # a file name that is not UTF-8, kept whole
             rec["source"]["path_bytes"] = art.source["path_bytes"]
-        return Parsed(path, dumps(rec), rec["id"], _content_key(rec), _file_key(rec), None, art.warnings)
+        return Parsed(path, dumps(rec), rec["id"], content_key(rec), file_key(rec), None, art.warnings)
     except RelationsError as exc:
         msg = str(exc)
         return Parsed(path, error=msg if msg.startswith(path) else f"{path}: {msg}",
                       warnings=art.warnings if rec is not None else [])  # a record that cannot be stored
-
-
-def _long_id(rec: dict) -> str:
-    """A longer id for a short one already taken, from the date and the text exactly as stored."""
-    from relations.digest import sha256
-
-    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    key = sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{rec.get('date') or 'undated'}-{key[:16]}"
 
 
 def _star(args) -> Parsed:
@@ -105,10 +94,12 @@ def count_files(paths: list[str]) -> int:
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500, force: bool = False) -> Summary:
+           timeout: float = 30.0, batch: int = 500, engine=None,
+           force: bool = False) -> Summary:
     """Parse every file and append the new records; the archive stays whole whatever fails.
 
-    An article whose record was deleted is not added again, unless `force`."""
+    An article whose record was deleted is not added again, unless `force`.
+    `engine` (a `cluster.DaskEngine`) parses elsewhere and yields the same stream as `outcomes`."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
         from relations.store import index
@@ -118,7 +109,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
         gone, back = Tombstones.beside(archive.path), set()
-        pending: list[dict] = []
+        pending: list[tuple[str, bytes]] = []
 
         def write(batch_: list) -> None:
             try:
@@ -129,7 +120,9 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 raise
             summary.added_ids.extend(rid for rid, _ in batch_)
 
-        for out in outcomes(paths, default_date, jobs, dict_dirs, today):
+        stream = (engine.outcomes(paths, default_date, dict_dirs, today) if engine is not None
+                  else outcomes(paths, default_date, jobs, dict_dirs, today))
+        for out in stream:
             summary.warnings.extend(out.warnings)
             if out.error:
                 summary.failed.append(out)
@@ -137,6 +130,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                     progress(out)
                 continue
             rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
+            assert line is not None  # a parsed file always has its line
             dead = gone.of(key, fkey)
             if key in contents or (rid in known and fkey in files):
                 summary.present += 1  # the same text, or the same file read again by a changed parser
@@ -151,7 +145,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                     back.add(dead)
                 if rid in known:  # the same short id for another text: make it longer
                     rec = orjson.loads(line)
-                    rec["id"] = rid = _long_id(rec)
+                    rec["id"] = rid = long_id(rec)
                     line = dumps(rec)
                 known.add(rid)
                 contents.add(key)
@@ -196,27 +190,32 @@ def reparse_record(rec: dict, kb) -> dict:
     return new
 
 
+def reparse_or_keep(rec: dict, kb, failed: Callable[[str], None]) -> dict:
+    """`reparse_record`, or the record as it was when it cannot be parsed again (said through `failed`)."""
+    try:
+        return reparse_record(rec, kb)
+    except RelationsError as exc:
+        failed(f"{rec['id']}: {exc}; kept as it was")
+        return rec
+    except (KeyError, TypeError, ValueError):
+        failed(f"{rec['id']}: not a complete record; kept as it was")
+        return rec
+
+
 def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callable[[str], None] = lambda m: None,
-            timeout: float = 30.0) -> Rewrite:
-    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically."""
+            timeout: float = 30.0, engine=None) -> Rewrite:
+    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically.
+
+    `engine` (a `cluster.DaskEngine`) parses the lines elsewhere, in the same order."""
     out = Rewrite()
     kb = knowledge.load(dict_dirs)
-
-    def again(rec: dict) -> dict:
-        try:
-            return reparse_record(rec, kb)
-        except RelationsError as exc:
-            out.failed.append(f"{rec['id']}: {exc}; kept as it was")
-            return rec
-        except (KeyError, TypeError, ValueError):
-            out.failed.append(f"{rec['id']}: not a complete record; kept as it was")
-            return rec
-
     archive.require()  # before the lock file is made beside a mistyped path
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
         archive.require()
         _note_dictionaries(archive, dict_dirs, "reparse", out.warnings.append, replace=False)
-        out.kept, out.changed, _ = archive.transform(again, out.warnings.append)
+        lines = engine.transformer(archive, dict_dirs, out.failed.append) if engine is not None else None
+        out.kept, out.changed, _ = archive.transform(lambda rec: reparse_or_keep(rec, kb, out.failed.append),
+                                                     out.warnings.append, lines=lines)
         _note_dictionaries(archive, dict_dirs, "reparse", lambda m: None, replace=True)
     return out
 
@@ -244,13 +243,8 @@ def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = 
         if record_id in ids:
             target = record_id
         else:
-            matches = sorted(i for i in ids if i.startswith(record_id)) if record_id else []
-            if not matches:
-                raise QueryError(f"no record with id '{record_id}'")
-            if len(matches) > 1:
-                raise QueryError(f"id prefix '{record_id}' matches {len(matches)} records: {', '.join(matches[:5])}"
-                                 + (", …" if len(matches) > 5 else ""))
-            target = matches[0]
+            p = id_prefix(record_id)
+            target = one_id(p, sorted(i for i in ids if i.startswith(p)))
         out.kept, _, _ = archive.transform(_drop_first(target, out), out.warnings.append)
         Tombstones.beside(archive.path).add(target, *out.keys)
     return out
@@ -267,6 +261,6 @@ def _drop_first(target: str, out: Rewrite) -> Callable[[dict], dict | None]:
             return rec
         out.removed.append(target)
         out.what = rec.get("title") if isinstance(rec.get("title"), str) else ""
-        out.keys = (_content_key(rec), _file_key(rec))
+        out.keys = (content_key(rec), file_key(rec))
         return None
     return fn

@@ -7,9 +7,11 @@ alias or a topic keyword is a YAML edit. A loaded `Knowledge` is never changed (
 `cache` only fills with views derived from it) and is passed to the parser explicitly, so parsing has no hidden state.
 
 Reading the YAML and pycountry's tables costs more than a short command's whole
-parse, so the merged data is kept as plain JSON in the user's cache folder,
-keyed by a fingerprint of every input. The cache is derived: deleting it, or
-setting RELATIONS_NO_CACHE=1, only costs time.
+parse, so the merged data is kept as plain JSON in the user's cache folder, in a
+file named by a fingerprint of every input (this install's code, its pycountry,
+the YAML files): several installs on one machine each keep their own, and the
+least recently written beyond CACHE_KEEP are pruned. The cache is derived:
+deleting it, or setting RELATIONS_NO_CACHE=1, only costs time.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from typing import Any, Iterable, Iterator
 import ahocorasick
 
 from relations.errors import DictionaryError
+from relations.knowledge import schema
 from relations.text import fold, is_word_boundary
 
 FILES = ("countries", "organizations", "names", "topics", "agreements", "events", "places")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NO_CACHE_ENV = "RELATIONS_NO_CACHE"   # set to 1: always read the YAML files
 CACHE_FORMAT = 1                      # raise when the cached payload changes shape
+CACHE_KEEP = 16                       # cache files kept (installs x sets of user folders)
 
 
 class Matcher:
@@ -149,52 +153,13 @@ def _read_yaml(text: str, where: str) -> dict:
     return data
 
 
-def _merge(base: dict, extra: dict, where: str, keys: tuple = ()) -> None:
-    """Layer a user file on the shipped data; a wrong shape is an error naming the file, line and key."""
-
-    def fail(path: tuple, what: str) -> None:
-        import yaml
-
-        line = ""
-        try:  # find the line of the key in the user's file (only on this error path)
-            node = yaml.compose(Path(where).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-            for k in path:
-                if isinstance(node, yaml.MappingNode):
-                    node = next(v for kn, v in node.value if kn.value == str(k))
-                else:
-                    node = node.value[k]
-            line = f":{node.start_mark.line + 1}"
-        except Exception:
-            pass
-        name = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in path).replace(".[", "[")
-        raise DictionaryError(f"{where}{line}: key '{name}' {what}")
-
-    def kind(v) -> str:
-        return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(type(v), type(v).__name__)
-
-    stem = Path(where).stem
+def _merge(base: dict, extra: dict) -> None:
+    """Layer a user file (already checked against the schema) on the shipped data: lists extend, mappings merge."""
     for key, value in extra.items():
-        path = keys + (key,)
-        if not keys and stem == "countries":
-            if key == "not_countries":
-                if not isinstance(value, list):
-                    fail(path, f"must be a list, not {kind(value)}")
-            elif not isinstance(value, dict):
-                fail(path, f"must be a mapping (aliases, demonyms, ...), not {kind(value)}")
-        if not keys and stem == "topics" and key == "topics" and isinstance(value, list):
-            for i, t in enumerate(value):
-                if not isinstance(t, dict) or "id" not in t:
-                    fail(path + (i,), "needs an 'id'")
-        if key not in base:
-            base[key] = value
-        elif isinstance(base[key], list):
-            if not isinstance(value, list):
-                fail(path, f"must be a list, not {kind(value)}")
+        if isinstance(base.get(key), list) and isinstance(value, list):
             base[key] = base[key] + value
-        elif isinstance(base[key], dict):
-            if not isinstance(value, dict):
-                fail(path, f"must be a mapping, not {kind(value)}")
-            _merge(base[key], value, where, path)
+        elif isinstance(base.get(key), dict) and isinstance(value, dict):
+            _merge(base[key], value)
         else:
             base[key] = value
 
@@ -226,15 +191,16 @@ def load(extra_dirs: Iterable[str | os.PathLike] | None = None) -> Knowledge:
 
 @lru_cache(maxsize=8)
 def _load_cached(dirs: tuple[str, ...]) -> Knowledge:
-    path = cache_path(dirs)
-    key = _fingerprint(dirs) if path else None
-    if key:
+    root = _cache_root()
+    key = _fingerprint(dirs) if root else None
+    path = root / _cache_name(key) if root and key else None
+    if path and key:
         kb = _from_cache(path, key)
         if kb is not None:
             return kb
     data, table = _read_sources(dirs)
     kb = _build(data, table)
-    if key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
+    if path and key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
         _write_cache(path, key, data, table)
     return kb
 
@@ -253,7 +219,7 @@ def _read_sources(dirs: tuple[str, ...]) -> tuple[dict, list[list]]:
     data: dict[str, dict] = {}
     for name in FILES:
         f = DATA_DIR / f"{name}.yaml"
-        data[name] = _read_yaml(_read_text(f, f.name), f.name) if f.is_file() else {}
+        data[name] = _read_checked(name, f, f.name) if f.is_file() else {}
     for d in dirs:
         path = Path(d)
         if not path.is_dir():
@@ -261,11 +227,15 @@ def _read_sources(dirs: tuple[str, ...]) -> tuple[dict, list[list]]:
         for f in sorted(path.glob("*.yaml")):
             if f.stem not in FILES:
                 raise DictionaryError(f"{f}: unknown dictionary name (expected one of {', '.join(FILES)})")
-            doc = _read_yaml(_read_text(f, str(f)), str(f))
-            _check_entries(f.stem, doc, str(f))
-            _merge(data[f.stem], doc, str(f))
-    _validate(data)
+            _merge(data[f.stem], _read_checked(f.stem, f, str(f)))
     return data, _country_table()
+
+
+def _read_checked(name: str, path: Path, where: str) -> dict:
+    text = _read_text(path, where)
+    data = _read_yaml(text, where)
+    schema.validate(name, data, where, text)
+    return data
 
 
 def _country_table() -> list[list]:
@@ -278,8 +248,8 @@ def _country_table() -> list[list]:
 
 # the derived cache ----------------------------------------------------------
 
-def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
-    """Where the loaded knowledge for these user folders is kept, or None when caching is off."""
+def _cache_root() -> Path | None:
+    """The folder of the dictionary caches, or None when caching is off."""
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -287,12 +257,28 @@ def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
         root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
     except RuntimeError:  # no home folder to be found
         return None
-    name = "knowledge.json"
-    if dirs:  # one file per set of user folders, so switching between them does not rebuild each time
-        tag = _digest()
-        tag.update("\0".join(os.path.abspath(d) for d in dirs).encode("utf-8", "surrogateescape"))
-        name = f"knowledge-{tag.hexdigest()[:16]}.json"
-    return root / "relations" / name
+    return root / "relations"
+
+
+def _cache_name(key: str) -> str:
+    return f"knowledge-{key[:32]}.json"
+
+
+def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
+    """Where the loaded knowledge for these user folders and this install is kept (None: not cached)."""
+    root = _cache_root()
+    key = _fingerprint(dirs) if root else None
+    return root / _cache_name(key) if root and key else None
+
+
+def _prune(folder: Path) -> None:
+    """Keep the CACHE_KEEP most recently written caches: old installs and folders fade away."""
+    try:
+        files = sorted(folder.glob("knowledge-*.json"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for f in files[CACHE_KEEP:]:
+            f.unlink()
+    except OSError:  # another process pruned first, or the folder is read-only: it is only a cache
+        pass
 
 
 def _digest():
@@ -311,6 +297,7 @@ def _fingerprint(dirs: tuple[str, ...]) -> str | None:
     from relations import __version__
 
     h = _digest()
+    add_dirs = tuple(os.path.abspath(d) for d in dirs)
 
     def add(*parts: Any) -> None:
         for p in parts:
@@ -318,7 +305,8 @@ def _fingerprint(dirs: tuple[str, ...]) -> str | None:
             h.update(b"\0")
 
     try:
-        add(CACHE_FORMAT, __version__, Path(__file__).read_bytes())
+        here = Path(__file__).resolve()
+        add(CACHE_FORMAT, __version__, here, here.read_bytes(), Path(schema.__file__).read_bytes(), *add_dirs)
         for name in FILES:
             f = DATA_DIR / f"{name}.yaml"
             add(name, f.read_bytes() if f.is_file() else b"")
@@ -357,7 +345,8 @@ def _from_cache(path: Path, key: str) -> Knowledge | None:
         if not (isinstance(data, dict) and set(data) == set(FILES) and all(isinstance(v, dict) for v in data.values())
                 and isinstance(table, list) and all(isinstance(r, list) and len(r) == 4 for r in table)):
             return None
-        _validate(data)
+        for name in FILES:
+            schema.validate(name, data[name], "cached dictionaries")
         return _build(data, table)
     except Exception:  # a damaged cache only means a full load, which reports any real problem itself
         return None
@@ -380,51 +369,12 @@ def _write_cache(path: Path, key: str, data: dict, table: list[list]) -> None:
         with open(tmp, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, path)
+        _prune(path.parent)
     except OSError:
         try:
             tmp.unlink()
         except OSError:
             pass
-
-
-def _validate(data: dict) -> None:
-    for code, entry in data["countries"].items():
-        if code == "not_countries":
-            if not isinstance(entry, list):
-                raise DictionaryError("countries.yaml: 'not_countries' must be a list")
-            continue
-        if not isinstance(entry, dict):
-            raise DictionaryError(f"countries.yaml: key '{code}' must be a mapping")
-    for i, t in enumerate(data["topics"].get("topics", [])):
-        if not isinstance(t, dict) or "id" not in t:
-            raise DictionaryError(f"topics.yaml: topics[{i}] needs an 'id'")
-    for name in FILES:
-        _check_entries(name, data[name], f"{name}.yaml")
-
-
-def _check_entries(name: str, doc: Any, where: str) -> None:
-    """Every entry of a list the stages read a key of has that key (else a KeyError deep in a parse)."""
-    if not isinstance(doc, dict):
-        return
-    for (file, section), key in _REQUIRED.items():
-        entries = doc.get(section) if file == name else None
-        if entries is None:
-            continue
-        if not isinstance(entries, list):
-            raise DictionaryError(f"{where}: '{section}' must be a list")
-        for i, e in enumerate(entries):
-            if not isinstance(e, dict) or not isinstance(e.get(key), str) or not e[key].strip():
-                raise DictionaryError(f"{where}: {section}[{i}] ({_short(e)}) needs a '{key}'")
-
-
-# list entries the stages read a key of without a default: (file, section) -> the key every entry needs
-_REQUIRED = {("organizations", "international"): "name", ("organizations", "national"): "name",
-             ("organizations", "agencies"): "name", ("topics", "scoped_cues"): "topic"}
-
-
-def _short(entry: Any) -> str:
-    text = str(entry)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _country_forms(data: dict, table: list[list]) -> Iterator[tuple[str, str, bool]]:
@@ -461,7 +411,7 @@ def _build(data: dict, table: list[list]) -> Knowledge:
         if entry.get("display"):
             names[code] = entry["display"]
     forms = list(_country_forms(data, table))
-    lookup = {}
+    lookup: dict[str, str] = {}
     for code, form, _ in forms:
         lookup.setdefault(fold(form), code)
     exact = {}

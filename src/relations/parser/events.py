@@ -94,10 +94,16 @@ _AT_BUILDING = re.compile(r"\bat\s+the\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0
 _CODE = re.compile(r"[A-Z]{3}")
 
 
-def _places(kb: Knowledge | None) -> tuple[dict[str, str], dict[str, str]]:
-    """Known cities (folded name -> country code) and capitals (code -> name), from places.yaml."""
+@dataclass(frozen=True)
+class KnownPlaces:
+    cities: dict[str, str]      # folded city name -> country code
+    capitals: dict[str, str]    # country code -> capital
+
+
+def known_places(kb: Knowledge | None) -> KnownPlaces:
+    """Known cities and capitals, from places.yaml (built once per dictionary set)."""
     if kb is None:
-        return {}, {}
+        return KnownPlaces({}, {})
     cached = kb.cache.get("event_places")
     if cached:
         return cached
@@ -110,7 +116,7 @@ def _places(kb: Knowledge | None) -> tuple[dict[str, str], dict[str, str]]:
             city.setdefault(fold(str(entry["capital"])), code)
         for p in entry.get("places") or []:
             city.setdefault(fold(str(p)), code)
-    got = (city, capital)
+    got = KnownPlaces(city, capital)
     kb.cache["event_places"] = got
     return got
 
@@ -122,7 +128,8 @@ def event_place(text: str, zone: tuple[int, int], anchor: int | None, skip_spans
                 lead: tuple[int, int] | None = None) -> tuple[str | None, tuple[int, int] | None]:
     """`in Havana`, `at the Palace of the Revolution in Havana` -> Havana; a known city before a country;
     `the capital of Laos` -> its capital; a country whose city is the dateline -> the dateline."""
-    city_of, capital_of = _places(kb)
+    places = known_places(kb)
+    city_of, capital_of = places.cities, places.capitals
     codes = country_codes or [None] * len(country_spans)
     skipped = SpanIndex(skip_spans)
     # the country spans are in order and do not overlap (as found): each lookup is a binary search
