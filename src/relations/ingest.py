@@ -105,11 +105,12 @@ def count_files(paths: list[str]) -> int:
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500, engine=None, force: bool = False) -> Summary:
+           timeout: float = 30.0, batch: int = 500, engine=None,
+           force: bool = False) -> Summary:
     """Parse every file and append the new records; the archive stays whole whatever fails.
 
-    An article whose record was deleted is not added again, unless `force`. `engine` (a
-    `cluster.DaskEngine`) parses elsewhere and yields the same stream as `outcomes`."""
+    An article whose record was deleted is not added again, unless `force`.
+    `engine` (a `cluster.DaskEngine`) parses elsewhere and yields the same stream as `outcomes`."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
         from relations.store import index
