@@ -17,7 +17,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,13 +55,14 @@ def writer_rate(lines: list[bytes], folder: Path) -> float:
     """Lines per second through `ingest` itself (duplicate check, append, index update) fed finished lines."""
     import orjson
 
-    from relations.ingest import Parsed, _content_key, _file_key, ingest
+    from relations.ingest import Parsed, ingest
+    from relations.record import content_key, file_key
     from relations.store.archive import Archive
 
     parsed = []
     for line in lines:
         rec = orjson.loads(line)
-        parsed.append(Parsed("x", line, rec["id"], _content_key(rec), _file_key(rec)))
+        parsed.append(Parsed("x", line, rec["id"], content_key(rec), file_key(rec)))
     arch = Archive(folder / "writer-rate.jsonl")
     for p in folder.glob("writer-rate.jsonl*"):
         p.unlink()
@@ -69,19 +73,41 @@ def writer_rate(lines: list[bytes], folder: Path) -> float:
     return len(lines) / wall
 
 
+def client_run(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in KiB) of one command and the processes it waits for.
+
+    With `--scheduler` the workers are not its children: the CPU and RSS are the client's own."""
+    time_bin = shutil.which("time", path="/usr/bin:/bin")
+    fd, out = tempfile.mkstemp(suffix=".time")
+    os.close(fd)
+    start = time.perf_counter()
+    p = subprocess.run(([time_bin, "-f", "%M %U %S", "-o", out] if time_bin else []) + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if p.returncode != 0:
+        raise SystemExit(f"benchmark: {' '.join(cmd)} exited {p.returncode}: {p.stderr.decode()[-2000:]}")
+    fields = Path(out).read_text().split()[-3:] if time_bin else ["0", "0", "0"]
+    os.unlink(out)
+    return wall, float(fields[1]) + float(fields[2]), int(fields[0])
+
+
 def rows(args, table, notes, rel, corpus: Path, work: Path, articles: int, runs: int, timed, log) -> None:
     import distributed
 
+    cpu: dict[str, float] = {}
+
     def ingest_rate(name: str, extra: list[str]) -> tuple[dict, int, str]:
-        walls, rss = [], []
+        walls, rss, cpus = [], [], []
         arch = work / f"engine-{name}.jsonl"
         for r in range(runs):
             for p in work.glob(arch.name + "*"):
                 p.unlink()
             log(f"ingest {' '.join(extra)}, run {r + 1}")
-            w, m, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(corpus)] + extra)
+            w, c, m = client_run(rel + ["--archive", str(arch), "ingest", str(corpus)] + extra)
             walls.append(w)
             rss.append(m)
+            cpus.append(c)
+        cpu[name] = statistics.median(cpus)
         rates = [articles / w for w in walls]
         s = {"median": statistics.median(rates), "min": min(rates), "max": max(rates), "n": len(rates)}
         return s, max(rss), hashlib.sha256(arch.read_bytes()).hexdigest()
@@ -93,6 +119,12 @@ def rows(args, table, notes, rel, corpus: Path, work: Path, articles: int, runs:
         with distributed.LocalCluster(n_workers=n, processes=True, threads_per_worker=1, dashboard_address=None,
                                       silence_logs=logging.ERROR) as cluster:
             res[f"dask {n}"] = ingest_rate(f"d{n}", ["--engine", "dask", "--scheduler", cluster.scheduler_address])
+            one = next(corpus.rglob("*.txt"))   # the client's fixed cost: start, connect, one file
+            cpu[f"start {n}"] = statistics.median(
+                client_run(rel + ["--archive", str(work / "engine-one.jsonl"), "ingest", str(one), "--engine", "dask",
+                                  "--scheduler", cluster.scheduler_address])[1] for _ in range(runs))
+            for p in work.glob("engine-one.jsonl*"):
+                p.unlink()
     res["dask local 2"] = ingest_rate("dl2", ["--engine", "dask", "--jobs", "2"])
 
     ref = res["jobs 1"][2]
@@ -107,11 +139,11 @@ def rows(args, table, notes, rel, corpus: Path, work: Path, articles: int, runs:
     d1, d2 = res["dask 1"][0]["median"], res["dask 2"][0]["median"]
     table.add(f"`ingest --engine dask`, 1 worker, {n}", "(per-worker rate)", "articles/s", res["dask 1"][0],
               peer=f"--jobs 1: {j1:,.0f} articles/s", ratio=f"{d1 / j1:.2f}×",
-              note=f"client peak RSS {res['dask 1'][1] / 1024:,.0f} MB")
+              note=f"client peak RSS {res['dask 1'][1] / 1024:,.0f} MB, client CPU {cpu['d1']:.1f} s")
     table.add(f"`ingest --engine dask`, 2 workers, {n}", "≥ 1.6× `--jobs 1`, within 10% of `--jobs 2`",
               "articles/s", res["dask 2"][0], peer=f"--jobs 2: {j2:,.0f} articles/s",
               ratio=f"{d2 / j1:.2f}× --jobs 1, {d2 / j2:.2f}× --jobs 2", met=d2 / j1 >= 1.6 and d2 >= 0.9 * j2 and same,
-              note=f"client peak RSS {res['dask 2'][1] / 1024:,.0f} MB; "
+              note=f"client peak RSS {res['dask 2'][1] / 1024:,.0f} MB, client CPU {cpu['d2']:.1f} s; "
                    + ("archives byte-identical to --jobs 1" if same else "ARCHIVES DIFFER"))
     dl = res["dask local 2"][0]["median"]
     table.add(f"`ingest --engine dask --jobs 2` (starts its own LocalCluster), {n}", "(for comparison)",
@@ -125,22 +157,29 @@ def rows(args, table, notes, rel, corpus: Path, work: Path, articles: int, runs:
     log("client append and writer rates")
     app = [append_rate(lines, work) for _ in range(runs)]
     wr = [writer_rate(lines, work) for _ in range(runs)]
-    stat = lambda xs: {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}  # noqa: E731
+    stat = lambda xs: {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
     table.add(f"client append rate ({len(lines):,} lines, batches of 500, each fsynced)", "(measured)",
               "articles/s", stat(app), note="lines/s: `Archive.append_lines`")
     table.add("client writer loop fed finished lines", "(the single-writer ceiling)", "articles/s", stat(wr),
               note="lines/s: duplicate check + append + fsync + index update")
-    ceiling = min(statistics.median(app), statistics.median(wr))
-    notes.append(scaling(d1, ceiling, statistics.median(app), statistics.median(wr)))
+    marginal = max(cpu["d1"] - cpu["start 1"], cpu["d2"] - cpu["start 2"], 1e-3)
+    client = articles / marginal
+    table.add("client CPU rate of `--engine dask` (articles / client CPU seconds beyond start)",
+              "(the client's ceiling)", "articles/s", {k: client for k in ("median", "min", "max")},
+              note=f"{marginal:.1f} s for {articles:,} articles (start and one file: {cpu['start 2']:.1f} s): "
+                   "gather, unpickle, duplicate check, append, index")
+    limits = {"append": statistics.median(app), "writer loop": statistics.median(wr), "client CPU": client}
+    notes.append(scaling(d1, limits))
 
 
-def scaling(per_worker: float, ceiling: float, append: float, writer: float) -> str:
+def scaling(per_worker: float, limits: dict[str, float]) -> str:
     """A markdown table: N workers × the measured per-worker rate, capped by the single writer."""
-    head = ("Scaling model (not measured beyond 2 workers): N workers × the per-worker rate of "
-            f"`--engine dask` with 1 worker ({per_worker:,.0f} articles/s), capped by the single writer "
-            f"(min of the append rate {append:,.0f} lines/s and the writer loop {writer:,.0f} lines/s "
-            f"= {ceiling:,.0f} lines/s). The single writer becomes the bottleneck at about "
-            f"{ceiling / per_worker:,.0f} workers.\n\n"
+    name = min(limits, key=limits.get)
+    ceiling = limits[name]
+    head = ("Scaling model (measured with 1 and 2 workers only; the rest is arithmetic): N workers × the "
+            f"per-worker rate of `--engine dask` with 1 worker ({per_worker:,.0f} articles/s), capped by the "
+            "single writer, the lowest of " + ", ".join(f"{k} {v:,.0f}/s" for k, v in limits.items())
+            + f" (here: {name}). The writer becomes the bottleneck at about {ceiling / per_worker:,.0f} workers.\n\n"
             "| workers | model (articles/s) | bound by | 1,000,000 articles |\n|---|---|---|---|")
     body = []
     for n in SIZES:

@@ -25,6 +25,11 @@ Two products:
         id is recomputed from the re-dated text exactly as the parser does, and
         an event date near the publication date moves with it. The records'
         shape, size and field distributions are those of parsed articles.
+        With `--near-duplicates F`, a share F of the records is followed by
+        another outlet's report of the same happening (`rewrite`: the opening
+        with another credit, later sentences reordered, a third dropped),
+        parsed for real and published the same day or the next; without it
+        the archive is byte for byte the one made before the option existed.
 """
 
 from __future__ import annotations
@@ -157,6 +162,30 @@ class Generator:
         raise RuntimeError(f"no distinct variation for article {i}")
 
 
+_CREDIT = re.compile(r"\((?:[A-Z][A-Za-z./ ]{1,20})\)|[-—–] ?[A-Z]{2,6}(?:/[A-Z]{2,6})?\s*$")
+OUTLETS = ["Wire", "AFP", "Reuters", "AP", "Xinhua", "Bernama", "PTI", "BSS", "EFE", "Kyodo", "TASS", "ANA"]
+
+
+def rewrite(text: str, rng: random.Random) -> str:
+    """The same happening told by another outlet: the opening kept with another credit, the later
+    sentences reordered and about a third of them dropped (the header date is kept)."""
+    from relations.text import sentences
+
+    m = HEADER.match(text)
+    head, body = (text[:m.end()], text[m.end():]) if m else ("", text)
+    sents = [body[a:b] for a, b in sentences(body)]
+    if not sents:
+        return text
+    outlet = rng.choice(OUTLETS)
+    lead = _CREDIT.sub(f"({outlet})", sents[0], count=1)
+    if lead == sents[0]:
+        lead = f"({outlet}) — " + lead
+    rest = sents[1:]
+    rng.shuffle(rest)
+    rest = rest[:max(1, round(len(rest) * rng.uniform(0.5, 0.8)))] if rest else []
+    return head + "\n".join([lead] + rest) + "\n"
+
+
 def write_articles(out_dir: str | os.PathLike, count: int, seed: int = 1, gen: Generator | None = None) -> list[str]:
     """`count` article files under out_dir, 1,000 to a folder; returns their paths in order."""
     gen = gen or Generator(seed=seed)
@@ -193,8 +222,12 @@ def _shift(value, days: int, base: date):
 
 
 def write_archive(path: str | os.PathLike, records: int, seed: int = 1, pool: int = 4000, jobs: int = 2,
-                  gen: Generator | None = None, progress=None) -> dict:
-    """A JSON Lines archive of `records` distinct records (see the module's note); returns counts."""
+                  gen: Generator | None = None, progress=None, near_duplicates: float = 0.0) -> dict:
+    """A JSON Lines archive of `records` distinct records (see the module's note); returns counts.
+
+    With near_duplicates (a fraction), that share of the records is followed by a report of the same
+    happening from another outlet (`rewrite`, parsed for real, published the same day or the next),
+    counted in `records`; without it the archive is exactly the one made before the option existed."""
     import orjson
 
     from relations.record import content_hash, make_id
@@ -210,11 +243,27 @@ def write_archive(path: str | os.PathLike, records: int, seed: int = 1, pool: in
     else:
         parsed = [_parse_one((t, ())) for t in texts]
     bodies = [HEADER.sub("", t, count=1) for t in texts]
+    dups, dup_bodies = [], []
+    if near_duplicates > 0:
+        drng = random.Random(f"{seed}:rewrites")
+        dup_texts = [rewrite(t, drng) for t in texts]
+        dups = [_parse_one((t, ())) for t in dup_texts]
+        dup_bodies = [HEADER.sub("", t, count=1) for t in dup_texts]
+    dup_rng = random.Random(f"{seed}:near-duplicates")
     ids: set[str] = set()
     rng = random.Random(f"{seed}:archive")
     tmp = Path(str(path) + ".part")
     with open(tmp, "wb") as fh:
+        pending = None  # (pool index, publication day) of a happening to report again
         for k in range(records):
+            if pending is not None:
+                j, first = pending
+                pending = None
+                day = (date.fromisoformat(first) + timedelta(days=dup_rng.randrange(2))).isoformat()
+                rec = _redated(dups[j], dup_bodies[j], day, ids, k, first)
+                if rec is not None:
+                    fh.write(orjson.dumps(rec) + b"\n")
+                    continue
             j = k % pool
             base = parsed[j]
             base_day = date.fromisoformat(base["date"])
@@ -235,10 +284,33 @@ def write_archive(path: str | os.PathLike, records: int, seed: int = 1, pool: in
             ev["date"] = _shift(ev.get("date"), delta, base_day)
             rec["event"] = ev
             fh.write(orjson.dumps(rec) + b"\n")
+            if dups and dup_rng.random() < near_duplicates:
+                pending = (j, day)
             if progress and k % 100_000 == 0:
                 progress(k)
     os.replace(tmp, path)
     return {"records": records, "pool": pool}
+
+
+def _redated(base: dict, body: str, day: str, ids: set, k: int, first: str) -> dict | None:
+    """A parsed rewrite as published on `day`, its event moved as its original's was (None: id taken)."""
+    import orjson  # noqa: F401  (the caller writes it)
+
+    from relations.record import content_hash, make_id
+
+    text = f" date {day}\n" + body
+    rid = make_id(day, text)
+    if rid in ids:
+        return None
+    ids.add(rid)
+    base_day = date.fromisoformat(base["date"])
+    rec = dict(base)
+    rec.update(id=rid, date=day, source={"path": f"synthetic/{k // 1000:04d}/{k:07d}.txt", "name": f"{k:07d}.txt",
+                                         "sha256": content_hash(text)})
+    ev = dict(rec.get("event") or {})
+    ev["date"] = _shift(ev.get("date"), (date.fromisoformat(first) - base_day).days, base_day)
+    rec["event"] = ev
+    return rec
 
 
 def main(argv=None) -> int:
@@ -252,6 +324,8 @@ def main(argv=None) -> int:
     b.add_argument("--records", type=int, default=10000)
     b.add_argument("--pool", type=int, default=4000)
     b.add_argument("--jobs", type=int, default=2)
+    b.add_argument("--near-duplicates", type=float, default=0.0,
+                   help="share of records followed by another outlet's report of the same happening")
     for p in (a, b):
         p.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
@@ -259,7 +333,7 @@ def main(argv=None) -> int:
         write_articles(args.out_dir, args.count, args.seed)
     else:
         write_archive(args.out, args.records, args.seed, args.pool, args.jobs,
-                      progress=lambda k: print(f"{k:,} records", file=sys.stderr))
+                      progress=lambda k: print(f"{k:,} records", file=sys.stderr), near_duplicates=args.near_duplicates)
     return 0
 
 

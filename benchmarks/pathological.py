@@ -36,6 +36,10 @@ CASES = {
     "names": lambda n: _fill("Mr Hung met Mr Lan, ", n),                    # a person mentioned again and again
     "organisations": lambda n: _fill("the Ministry of Foreign Affairs of Vietnam (MOFA) and ", n),
     "documents": lambda n: _fill("They signed an MoU on trade, an agreement on energy, and a plan on health. ", n),
+    "country": lambda n: _fill("Vietnam ", n),                              # one country name, again and again
+    "country-words": lambda n: _fill("Viet Nam ", n),
+    "demonyms": lambda n: _fill("Vietnamese ", n),
+    "countries-mixed": lambda n: _fill("Vietnam Viet Nam Vietnamese Cuban Cuba Lao ", n),
 }
 
 

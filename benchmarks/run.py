@@ -33,6 +33,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import pages  # noqa: E402
 
 PEERS_PY = HERE / ".venv-peers" / "bin" / "python"
 
@@ -129,10 +130,11 @@ class Table:
         self.rows = []
 
     def add(self, target, goal, unit, s=None, peer="", ratio="", met=None, note=""):
-        fmt = (lambda v: f"{v:,.0f}") if unit == "articles/s" else (lambda v: f"{v * 1000:,.1f}")
-        u = "articles/s" if unit == "articles/s" else ("MB" if unit == "MB" else "ms")
-        if unit == "MB":
-            fmt = lambda v: f"{v:,.0f}"  # noqa: E731
+        rate = unit.endswith("/s")   # articles/s, pages/s
+        fmt = (lambda v: f"{v:,.0f}") if rate else (lambda v: f"{v * 1000:,.1f}")
+        u = unit if rate or unit in ("MB", "%") else "ms"
+        if unit in ("MB", "%"):
+            fmt = lambda v: f"{v:,.1f}" if v < 100 else f"{v:,.0f}"  # noqa: E731
         cells = ["–", "–", "–"] if s is None else [fmt(s["median"]), fmt(s["min"]), fmt(s["max"])]
         self.rows.append([target, goal, u, *cells, peer, ratio,
                           "–" if met is None else ("yes" if met else "**no**"), note])
@@ -236,6 +238,59 @@ JQ = {
 }
 
 
+def write_pages(folder: Path, texts: Path, count: int, seed: int, gen) -> int:
+    """Generated articles as saved news pages (headline, date in the metadata, site chrome), and the same
+    articles as text files; the pages' total size."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for i in range(count):
+        text = gen.article(seed * 10 ** 6 + i)
+        (texts / f"article-{i:05d}.txt").write_text(text, encoding="utf-8")
+        day, _, body = text.partition("\n") if text.startswith(" date ") else ("", "", text)
+        paras = [p.strip() for p in body.split("\n") if p.strip()]
+        title = " ".join(paras[0].split()[:11]).rstrip(",.;:")   # a headline-length start of the lead
+        page = pages.news_page(title, day.split()[1] if day else None, paras, seed=i).encode("utf-8")
+        (folder / f"page-{i:05d}.html").write_bytes(page)
+        size += len(page)
+    return size
+
+
+def html_row(table, rel, work: Path, gen, args, log) -> None:
+    """`ingest` of a folder of saved news pages (trafilatura, then the parser), beside the same articles as text."""
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError:
+        table.add(f"`ingest` of {args.pages:,} saved news pages", "≥ 100 pages/s", "pages/s", None,
+                  peer="the web extra is not installed")
+        return
+    folder = work / f"pages-{args.pages}-s{args.seed}"
+    texts = work / f"pages-{args.pages}-s{args.seed}-txt"
+    if not (folder / "DONE").exists():
+        log(f"generating {args.pages:,} news pages")
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(texts, ignore_errors=True)
+        size = write_pages(folder, texts, args.pages, args.seed, gen)
+        (folder / "DONE").write_text(f"{size}\n")
+    size = int((folder / "DONE").read_text())
+    walls = {"html": [], "txt": []}
+    for r in range(min(args.runs, 3)):
+        for kind, src in (("html", folder), ("txt", texts)):   # in turns: both see the same machine
+            arch = work / f"ingest-pages-{kind}.jsonl"
+            for p in work.glob(f"ingest-pages-{kind}.jsonl*"):
+                p.unlink()
+            log(f"ingest of saved pages ({kind}), run {r + 1}")
+            w, _, rc, _ = timed(rel + ["--archive", str(arch), "ingest", str(src)])
+            walls[kind].append(w)
+    got = sum(1 for _ in open(work / "ingest-pages-html.jsonl", "rb"))
+    rate, txt = (stats([args.pages / w for w in walls[k]]) for k in ("html", "txt"))
+    table.add(f"`ingest` of {args.pages:,} saved news pages (.html), one process", "≥ 100 pages/s", "pages/s",
+              rate, peer=f"the same articles as .txt: {txt['median']:,.0f} articles/s",
+              ratio=f"{rate['median'] / txt['median']:.2f}×", met=rate["median"] >= 100 and got == args.pages,
+              note=f"{size / args.pages / 1024:,.0f} KB a page (menus, related lists, cookie banner, footer, "
+                   f"inline scripts and styles); {got:,} records")
+
+
 def _last_json(out: bytes) -> dict:
     """The JSON object a peer script printed last (a peer may print other things first)."""
     for line in reversed((out or b"").decode(errors="replace").splitlines()):
@@ -253,6 +308,143 @@ def peers_python() -> Path | None:
 
 
 # the run ---------------------------------------------------------------------------
+
+GROUPED = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+n = conn.execute("SELECT count(*) FROM evsig").fetchone()[0]
+m = conn.execute("SELECT count(*), count(DISTINCT eid) FROM evmember").fetchone()
+print(n, m[0], m[1])
+"""
+
+APPEND = """
+import sqlite3, sys, time, json
+from relations import knowledge
+from relations.parser import parse
+from relations.store.events import Grouper
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+kb = knowledge.load()
+top = conn.execute("SELECT max(n) FROM evsig").fetchone()[0] or 0
+times = []
+for i, text in enumerate(json.loads(open(sys.argv[2]).read())):
+    rec = parse(text, None, kb=kb)
+    conn.execute("BEGIN")
+    t = time.perf_counter()
+    g = Grouper(conn, bulk=False)
+    g.add(top + 1 + i, rec)
+    g.flush()
+    times.append(time.perf_counter() - t)
+    conn.execute("ROLLBACK")
+print(json.dumps(times))
+"""
+
+
+def _grouping_note(big: Path) -> str:
+    _, _, _, out = timed([sys.executable, "-c", GROUPED, str(big) + ".idx"], stdout=subprocess.PIPE)
+    try:
+        n, members, events = (int(x) for x in out.split())
+    except ValueError:
+        return "grouping counts unavailable"
+    return f"{members:,} of {n:,} records in {events:,} happenings of two or more reports"
+
+
+def _grouping_append(big: Path, gen, runs: int) -> dict:
+    """The grouping's own share of one append: a rewrite of a stored happening and a new article."""
+    texts = []
+    for i in range(runs):
+        texts.append(generate.rewrite(gen.article(2 * 10 ** 9 + i), generate.random.Random(i)))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(texts, fh)
+    _, _, _, out = timed([sys.executable, "-c", APPEND, str(big) + ".idx", fh.name], stdout=subprocess.PIPE)
+    os.unlink(fh.name)
+    return stats(json.loads(out.splitlines()[-1]))
+SEARCH_WORDS = "economic cooperation"   # two words, both in many generated articles
+PAGE_ENTRIES = 5000
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def search_table_share(idx: Path) -> dict:
+    """Bytes of the FTS5 table's shadow tables, of the whole index, and what they add to the rest."""
+    conn = sqlite3.connect(idx)
+    try:
+        fts = conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'fts%'").fetchone()[0] or 0
+        total = conn.execute("SELECT SUM(pgsize) FROM dbstat").fetchone()[0] or 1
+    finally:
+        conn.close()
+    return {"fts": fts, "total": total, "added": fts / max(1, total - fts)}
+
+
+def pair_archive(big: Path, out: Path, entries: int) -> tuple[str, str, int]:
+    """An archive of the records of the most common pair of parties among the first records of `big`,
+    copied (new ids, one day apart) until the pair's timeline has at least `entries` entries;
+    returns the pair and how many entries it has."""
+    from collections import Counter
+    from datetime import date, timedelta
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from relations.query import record_entries
+
+    head = []
+    with open(big, "rb") as fh:
+        for _, line in zip(range(5000), fh):
+            head.append(json.loads(line))
+    counts = Counter((a, b) for r in head for i, a in enumerate(sorted(r.get("parties") or []))
+                     for b in sorted(r.get("parties") or [])[i + 1:])
+    if not counts:
+        return "", "", 0
+    (a, b), _ = counts.most_common(1)[0]
+    pairs = [r for r in head if {a, b} <= set(r.get("parties") or [])]
+    total, k, day = 0, 0, date(2000, 1, 1)
+    with open(out, "w", encoding="utf-8") as fh:
+        while total < entries:
+            rec = dict(pairs[k % len(pairs)])
+            rec["id"] = f"{day.isoformat()}-{k:08x}"
+            rec["date"] = day.isoformat()
+            rec["event"] = {**(rec.get("event") or {}), "date": day.isoformat()}
+            total += len(record_entries(rec))
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            k, day = k + 1, day + timedelta(days=1)
+    return a, b, total
+
+
+def page_rows(table, rel, work: Path, big: Path, runs: int, entries: int) -> None:
+    name = f"`timeline --format html`, a pair with {entries:,} entries"
+    arch = work / f"pair-{entries}.jsonl"
+    for p in work.glob(arch.name + "*"):
+        p.unlink()
+    a, b, count = pair_archive(big, arch, entries)
+    if not count:
+        table.add(name, "a page < 5 MB", "MB", None, met=False, note="no record with two parties in the archive")
+        return
+    html = work / "pair-timeline.html"
+    cmd = rel + ["--archive", str(arch), "timeline", a, b, "--format", "html"]
+    with open(html, "wb") as fh:
+        _, _, rc, _ = timed(cmd, stdout=fh)
+    size = html.stat().st_size / 1e6
+    s = repeat(cmd, runs)
+    table.add(name + ": page size", "< 5 MB", "MB", {k: size for k in ("median", "min", "max")}, met=size < 5,
+              note=f"{a}–{b}, {count:,} entries; written in {ms(s['median'])}" + ("" if rc == 0 else f"; FAILED: exit {rc}"))
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        table.add("… opened in headless chromium", "< 2 s", "ms", None, peer="no chromium on PATH")
+        return
+    blank = work / "blank.html"
+    blank.write_text("<!DOCTYPE html><title>blank</title>", encoding="utf-8")
+    opened = {}
+    for label, target in (("blank", blank), ("page", html)):
+        walls = []
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as profile:
+                w, _, _, _ = timed([browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                                    target.as_uri()])
+            walls.append(w)
+        opened[label] = stats(walls)
+    beyond = {k: opened["page"][k] - opened["blank"]["median"] for k in ("median", "min", "max")}
+    table.add("… opened in headless chromium (load, layout, DOM dumped)", "< 2 s", "ms", beyond,
+              met=beyond["median"] < 2, note=f"beyond a blank page ({ms(opened['blank']['median'])}); "
+                                             f"wall {ms(opened['page']['median'])}")
+
 
 def make_corpus(work: Path, articles: int, seed: int, gen, log) -> Path:
     """The generated articles to ingest, made once per size and seed."""
@@ -292,12 +484,16 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per measurement")
     ap.add_argument("--ingest-runs", type=int, help="runs per ingest measurement (default: --runs, at most 3)")
     ap.add_argument("--pool", type=int, default=4000, help="parsed articles behind the query archive")
+    ap.add_argument("--pages", type=int, default=300, help="saved news pages to ingest")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=str(HERE / "work"))
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     ap.add_argument("--no-peers", action="store_true", help="skip DuckDB, jq and spaCy")
     ap.add_argument("--peer-budget", type=float, default=120.0, help="seconds after which a peer is not repeated")
     ap.add_argument("--dev", default=str(generate.DEV), help="the real articles")
+    ap.add_argument("--near-duplicates", type=float, default=0.1,
+                    help="share of the query archive's records reported again by another outlet")
+    ap.add_argument("--page-entries", type=int, default=PAGE_ENTRIES, help="timeline entries of the HTML page")
     ap.add_argument("--engines", action="store_true",
                     help="only the engine rows: --engine dask (1 and 2 workers) against --jobs 1 and 2 "
                          "(written to RESULTS-engines.md unless --out is given)")
@@ -375,12 +571,15 @@ def main(argv=None) -> int:
               met=rates[2]["median"] / rates[1]["median"] >= 1.7 and same,
               note="archives byte-identical" if same else "ARCHIVES DIFFER")
 
+    # saved news pages
+    html_row(table, rel, work, gen, args, log)
+
     # the query archive
-    big = work / f"archive-{args.records}-s{args.seed}.jsonl"
+    big = work / f"archive-{args.records}-s{args.seed}-d{args.near_duplicates:g}.jsonl"
     if not big.exists():
         log(f"generating an archive of {args.records:,} records")
         generate.write_archive(big, args.records, args.seed, args.pool, 2, gen,
-                               progress=lambda k: log(f"  {k:,} records"))
+                               progress=lambda k: log(f"  {k:,} records"), near_duplicates=args.near_duplicates)
     for p in work.glob(big.name + ".idx*"):
         p.unlink()
     n = f"{args.records:,} records"
@@ -391,6 +590,16 @@ def main(argv=None) -> int:
                  f"index size {os.path.getsize(str(big) + '.idx') / 1e6:,.0f} MB for an archive of "
                  f"{big.stat().st_size / 1e9:,.2f} GB.")
     peak = {"index build": rss_build}
+    table.add(f"index build with event grouping, {args.records:,} records", "≤ 10 min, ≤ 500 MB RSS", "ms",
+              {k: w for k in ("median", "min", "max")}, met=w <= 600 and rss_build / 1024 <= 500,
+              note=f"one run; peak {rss_build / 1024:,.0f} MB RSS; {_grouping_note(big)}")
+    s_app = _grouping_append(big, gen, args.runs)
+    table.add(f"grouping one appended article, {args.records:,} records", "≤ 20 ms", "ms", s_app,
+              met=s_app["median"] <= 0.020, note="compare with its candidates and store, in-process")
+    fts_share = search_table_share(Path(str(big) + ".idx"))
+    table.add(f"search table (FTS5) in the index, {n}", "adds ≤ 60% to the index", "%",
+              {k: 100 * fts_share["added"] for k in ("median", "min", "max")}, met=fts_share["added"] <= 0.60,
+              note=f"{fts_share['fts'] / 1e6:,.0f} MB of {fts_share['total'] / 1e6:,.0f} MB")
     # a record for show: the middle line's id prefix
     with open(big, "rb") as fh:
         fh.seek(big.stat().st_size // 2)
@@ -403,8 +612,14 @@ def main(argv=None) -> int:
         "list": (["list", "--since", "2025", "--limit", "20", "--format", "jsonl"], "≤ 100 ms beyond start"),
         "timeline": (["timeline", "vietnam", "cuba", "--format", "jsonl"], "≤ 300 ms beyond start"),
         "show": (["show", prefix, "--format", "json"], "≤ 50 ms beyond start"),
+        "events": (["events", "--country", "vietnam", "--country", "cuba", "--format", "jsonl"],
+                   "≤ 300 ms beyond start"),
+        "timeline --all-reports": (["timeline", "vietnam", "cuba", "--all-reports", "--format", "jsonl"],
+                                   "≤ 300 ms beyond start"),
+        "search": (["search", SEARCH_WORDS, "--limit", "20", "--format", "jsonl"], "≤ 150 ms beyond start"),
     }
-    limits = {"list": 0.100, "timeline": 0.300, "show": 0.050}
+    limits = {"list": 0.100, "timeline": 0.300, "show": 0.050, "events": 0.300, "timeline --all-reports": 0.300,
+              "search": 0.150}
     rel_q = {}
     for k, (argv_q, goal) in queries.items():
         cmd = rel + ["--archive", str(big)] + argv_q
@@ -417,9 +632,14 @@ def main(argv=None) -> int:
         peak[k] = s["rss"]
         beyond = {m: s[m] - start for m in ("median", "min", "max")}
         rel_q[k] = s
-        extra = f"{count:,} timeline entries" if k == "timeline" else ""
+        extra = (f"{count:,} timeline entries" if k.startswith("timeline") else
+                 f"{count:,} happenings" if k == "events" else f"{count} hits" if k == "search" else "")
         table.add(f"`{' '.join(argv_q[:-2] if argv_q[-2] == '--format' else argv_q)}`, {n}", goal, "ms", beyond,
                   met=beyond["median"] <= limits[k], note=f"wall {ms(s['median'])}; {extra}".rstrip("; "))
+
+    # the timeline as a page, for a pair with PAGE_ENTRIES entries
+    log("timeline --format html")
+    page_rows(table, rel, work, big, args.runs, args.page_entries)
 
     # peers on the same questions
     if not args.no_peers:

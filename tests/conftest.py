@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -89,3 +91,75 @@ def synthetic_archive(seed_texts):
         return Archive(path)
 
     return write
+
+
+# commands as a user who owns nothing here ------------------------------------------------------------------------
+
+NOBODY = 65534
+
+
+def cmd(*args, timeout: float = 60, unprivileged: bool = False, env: dict | None = None, cwd=None):
+    """The `relations` command in a process of its own; with `unprivileged`, as a user who owns nothing
+    here: as root (CI) the command runs in a forked child that drops to `nobody`, so permissions are
+    really enforced."""
+    if unprivileged and os.geteuid() == 0:
+        return _as_nobody([str(a) for a in args], env or {})
+    e = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "relations", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=e, cwd=cwd)
+
+
+def _as_nobody(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    """Fork, drop to nobody, run the command line in the child. The interpreter may live where nobody
+    cannot read (a root-owned pyenv), so every module the commands use is imported before the fork."""
+    import sqlite3  # noqa: F401
+    import traceback
+
+    import relations.ingest  # noqa: F401
+    import relations.query  # noqa: F401
+    import relations.render.console  # noqa: F401
+    import relations.render.output  # noqa: F401
+    import relations.store.index  # noqa: F401
+    from relations import knowledge
+    from relations.cli import main
+
+    knowledge.load()
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 70
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+            os.environ.update(env)
+            try:
+                main(args, prog_name="relations")
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    out.seek(0)
+    err.seek(0)
+    return subprocess.CompletedProcess(args, os.waitstatus_to_exitcode(status), out.read().decode(),
+                                       err.read().decode())
+
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder any user may enter (pytest's own tmp folders are private to their owner)."""
+    d = tempfile.mkdtemp(prefix="relations-guarantees-")
+    os.chmod(d, 0o777)
+    yield Path(d)
+    shutil.rmtree(d, ignore_errors=True)

@@ -241,7 +241,7 @@ def test_delete_removes_one_record_atomically(run, archive_path):
     inode = archive_path.stat().st_ino
     res = run("delete", recs[2]["id"])
     assert res.exit_code == 0
-    assert res.output == f"deleted {recs[2]['id']}\n"
+    assert res.output.startswith(f"deleted {recs[2]['id']} (")
     assert [r["id"] for r in lines_of(archive_path)] == [r["id"] for i, r in enumerate(recs) if i != 2]
     assert archive_path.stat().st_ino != inode  # a new file renamed over the old one
     assert [p.name for p in archive_path.parent.iterdir() if p.suffix == ".tmp"] == []
@@ -276,7 +276,7 @@ def test_delete_keeps_a_damaged_line_as_it_is(run, archive_path):
 
 def test_delete_without_archive(run):
     res = run("delete", "x")
-    assert res.exit_code == 1 and res.output.startswith("error: ") and res.output.endswith("archive.jsonl: no such archive\n")
+    assert res.exit_code == 1 and res.output.startswith("error: ") and res.output.endswith("archive.jsonl: no such archive (`relations ingest` creates it)\n")
 
 
 def test_a_failed_rewrite_leaves_the_old_archive_whole(run, archive_path, monkeypatch):
@@ -289,7 +289,7 @@ def test_a_failed_rewrite_leaves_the_old_archive_whole(run, archive_path, monkey
     monkeypatch.setattr(archive_mod.os, "replace", crash)
     res = run("delete", recs[0]["id"])
     assert res.exit_code == 1
-    assert res.output == f"error: {archive_path}: cannot rewrite (Input/output error)\n"
+    assert res.output == f"error: {archive_path}: cannot rewrite (Input/output error); the archive was not changed\n"
     assert archive_path.read_bytes() == before
     assert [p.name for p in archive_path.parent.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -428,7 +428,11 @@ def test_other_commands_skip_a_bad_line_with_one_warning(run, archive_path, tmp_
 
 @pytest.mark.parametrize("content,reason", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-    (b"id,date,title\n1,2024-01-01,hello\n", "no line starts a JSON object"),
+    (b"id,date,title\n1,2024-01-01,hello\n", "none of its first lines is one JSON object"),
+    # a pretty-printed JSON export: lines that start like objects, none of them one
+    (b'[\n  {\n    "id": "2023-05-17-63cca63d",\n    "date": "2023-05-17"\n  },\n  {\n    "id": "b"\n  }\n]\n',
+     "none of its first lines is one JSON object"),
+    (b'{\n  "id": "2023-05-17-63cca63d",\n  "date": "2023-05-17"\n}\n', "none of its first lines is one JSON object"),
 ])
 def test_a_file_that_is_not_json_lines_is_refused_untouched(run, archive_path, tmp_path, content, reason):
     archive_path.write_bytes(content)

@@ -154,7 +154,7 @@ def test_a_path_the_workers_cannot_read_is_one_clear_error(cluster, tmp_path, mo
 
 
 def test_reparse_on_the_cluster_is_the_local_rewrite(cluster, generated, tmp_path):
-    folder, ref = generated
+    _, ref = generated
     # records an older parser wrote: no parties, no topics; reparse restores them
     stale = b"".join(orjson.dumps({**orjson.loads(line), "parties": [], "topics": []}) + b"\n"
                      for line in ref.splitlines()[:300])
@@ -237,7 +237,7 @@ def test_readme_reads_the_archive_with_dask_bag(dev_archive):
 
     code = next(b for b in _blocks(_readme_section("Reading the archive at scale")) if "dask.bag" in b)
     ns: dict = {}
-    exec(code, ns)  # noqa: S102 - the README's own example
+    exec(code, ns)
     pairs = Counter("–".join(sorted(r["parties"])) for r in dev_archive if len(r["parties"]) == 2)
     assert all(pairs[p] == n for p, n in ns["pairs"])     # counted right, most frequent first (ties in any order)
     assert [n for _, n in ns["pairs"]] == [n for _, n in pairs.most_common(10)]
@@ -250,7 +250,7 @@ def test_readme_reads_the_archive_with_duckdb(dev_archive):
 
     code = next(b for b in _blocks(_readme_section("Reading the archive at scale")) if "duckdb" in b)
     ns: dict = {}
-    exec(code, ns)  # noqa: S102
+    exec(code, ns)
     counts = Counter(c for r in dev_archive for c in r["parties"])
     assert ns["top"] == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
 
@@ -262,5 +262,33 @@ def test_readme_reads_the_archive_with_dask_dataframe(dev_archive):
     import dask.dataframe  # noqa: F401 - the name the README's call uses
 
     call = re.search(r"`(dask\.dataframe\.read_json\(.*?\))`", _readme_section("Reading the archive at scale"))[1]
-    df = eval(call).compute()  # noqa: S307
+    df = eval(call).compute()
     assert list(df["id"]) == [r["id"] for r in dev_archive]
+
+
+def test_a_file_the_parser_trips_on_is_a_failure_of_that_file_only(monkeypatch, tmp_path):
+    import relations.cluster as cluster_module
+
+    real = cluster_module.parse_file
+
+    def trips_on_one(path, *args):
+        if path.endswith("p006.txt"):
+            raise IndexError("list index out of range\n  (a second line)")
+        return real(path, *args)
+
+    monkeypatch.setattr(cluster_module, "parse_file", trips_on_one)
+    paths = [str(DEV / n) for n in ("p001.txt", "p006.txt", "p007.txt")]
+    out = cluster_module.parse_partition(paths, None, (), None)
+    assert [o.path for o in out] == paths
+    assert out[1].error == f"{paths[1]}: could not be parsed (IndexError: list index out of range)"
+    assert out[0].line and out[2].line and not out[0].error
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("date 2024-05-01 France and Germany met.\n")
+    with pytest.raises(ClusterError) as exc:
+        ingest([str(art)], Archive(tmp_path / "a.jsonl"),
+               engine=DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout=1))
+    assert str(exc.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "\n" not in str(exc.value)

@@ -117,6 +117,7 @@ def test_the_archive_round_trips(ops):
         arch = Archive(tmp / "archive.jsonl")
         model: dict[str, dict] = {}   # what was reported written, by id
         written: list[str] = []        # every text written to a file so far
+        gone: set[tuple[str, str]] = set()   # (date, text) of deleted records: not added again
         k = 0
         for op, arg in ops:
             if op in ("ingest", "again"):
@@ -133,23 +134,27 @@ def test_the_archive_round_trips(ops):
                 if op == "again":
                     t = texts_[0]
                     body = t[len(" date 2024-01-01 "):].replace("\r\n", "\n").replace("\r", "\n")
-                    expected_present = any(r["text"] == body and r["date"] == t[6:16] for r in model.values())
+                    expected_present = any(r["text"].strip() == body.strip() and r["date"] == t[6:16]
+                                           for r in model.values())
+                    expected_deleted = not expected_present and (t[6:16], body.strip()) in gone
                 s = ingest(paths, arch, progress=None)
                 added = [o for o in s.added_ids]
                 assert s.added == len(added)
-                assert s.added + s.present + len(s.failed) == len(paths)
+                assert s.added + s.present + s.deleted + len(s.failed) == len(paths)
                 for rec in arch.records():
                     if rec["id"] in added:
                         model[rec["id"]] = rec
                 if op == "again" and not s.failed:
-                    # the same text under another name adds nothing, unless its record was deleted
+                    # the same text under another name adds nothing; nor does one whose record was deleted
                     assert s.present == (1 if expected_present else 0)
+                    assert s.deleted == (1 if expected_deleted else 0)
             elif op == "check":
                 assert arch.check() == []
             elif op == "delete" and model:
                 victim = sorted(model)[arg % len(model)]
                 out = delete(arch, victim)
                 assert out.removed == [victim]
+                gone.add((model[victim]["date"], model[victim]["text"].strip()))
                 del model[victim]
             got = {r["id"]: r for r in arch.records()}
             assert got == model

@@ -117,7 +117,8 @@ def test_seen_for_ingest(arch):
     # one definition of record identity, used by ingest and the index alike
     assert ingest.content_key is index.content_key is record.content_key
     assert ingest.file_key is index.file_key is record.file_key
-    assert index.content_key(dict(recs[0], text=recs[0]["text"] + " ")) != index.content_key(recs[0])
+    assert index.content_key(dict(recs[0], text=recs[0]["text"] + " x")) != index.content_key(recs[0])
+    assert index.content_key(dict(recs[0], text=recs[0]["text"] + "\n")) == index.content_key(recs[0])
     for scan in (False, True):
         if scan:
             os.environ[index.NO_INDEX_ENV] = "1"

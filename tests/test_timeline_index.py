@@ -129,7 +129,7 @@ def test_a_stale_or_missing_index_never_answers(arch):
 
 NOT_JSONL = [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary data"),
-    (b"id,date,title\n1,2024-01-01,hello\n2,2024-01-02,world\n", "no line starts a JSON object"),
+    (b"id,date,title\n1,2024-01-01,hello\n2,2024-01-02,world\n", "none of its first lines is one JSON object"),
 ]
 
 

@@ -37,7 +37,9 @@ def main():
     if args in (["--help"], ["-h"]):
         text = _help_text()
         if text is not None:
-            sys.stdout.write(text)
+            from relations.store.location import chosen_archive
+
+            sys.stdout.write(text + f"\nArchive: {chosen_archive()}\n")  # cli.archive_epilog
             return 0
     from relations.cli import main as cli
 

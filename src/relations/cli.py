@@ -10,8 +10,7 @@ import click
 from relations import __version__
 from relations.errors import RelationsError
 
-DEFAULT_ARCHIVE = os.path.join("data", "archive.jsonl")
-FORMAT = click.Choice(["table", "json", "jsonl", "csv"])
+FORMAT = click.Choice(["table", "json", "jsonl", "csv", "html", "ics"])
 
 
 class Group(click.Group):
@@ -27,11 +26,27 @@ class Group(click.Group):
             sys.stderr.close()
             ctx.exit(0)
 
+    def format_epilog(self, ctx, formatter):
+        from relations.store.location import chosen_archive
+
+        formatter.write(archive_epilog(chosen_archive()))
+
+
+def archive_epilog(path: str) -> str:
+    """The last lines of `--help`: the archive a command run here would use (kept whole, never wrapped)."""
+    return f"\nArchive: {path}\n"
+
 
 def _warn(msg: str) -> None:
     from relations.render.output import visible
 
     click.echo(f"warning: {visible(msg)}", err=True)
+
+
+def _note(msg: str) -> None:
+    from relations.render.output import visible
+
+    click.echo(visible(msg), err=True)
 
 
 def _kb(ctx):
@@ -46,27 +61,45 @@ def _archive(ctx):
     return Archive(ctx.obj["archive"])
 
 
+def _existing(ctx):
+    """The archive a question is asked of: it must exist."""
+    arch = _archive(ctx)
+    arch.require()
+    return arch
+
+
 def _records(ctx):
-    return _archive(ctx).records(_warn)
+    return _existing(ctx).records(_warn)
 
 
-def _fmt(fmt):
-    from relations.render.output import default_format
+def _fmt(fmt, command):
+    from relations.render.output import check_format, default_format
 
-    return fmt or default_format()
+    return check_format(fmt or default_format(), command)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="relations")
-@click.option("--archive", envvar="RELATIONS_ARCHIVE", default=DEFAULT_ARCHIVE, show_default=True,
-              type=click.Path(dir_okay=False), help="The JSON Lines archive (or set RELATIONS_ARCHIVE).")
+@click.option("--archive", envvar="RELATIONS_ARCHIVE", type=click.Path(dir_okay=False),
+              help="The JSON Lines archive (or set RELATIONS_ARCHIVE; default: relations/archive.jsonl "
+                   "in $XDG_DATA_HOME or ~/.local/share).")
 @click.option("--dictionaries", "dictionaries", multiple=True, type=click.Path(file_okay=False),
               help="A folder of your own YAML dictionaries, layered on the shipped ones (repeatable).")
 @click.pass_context
 def main(ctx, archive, dictionaries):
     """A news archive of relations between countries: articles in, records out, questions answered."""
+    from relations.store.location import default_archive
+
+    for d in dictionaries:  # a mistyped folder is an error for every command, not silently no dictionary
+        if not os.path.isdir(d):
+            from relations.errors import DictionaryError
+
+            raise DictionaryError(f"{d}: dictionary folder not found")
     ctx.ensure_object(dict)
-    ctx.obj.update(archive=archive, dictionaries=tuple(dictionaries))
+    ctx.obj.update(archive=os.path.abspath(archive or default_archive()), implicit=not archive,
+                   named=archive is not None and os.path.isabs(archive)
+                   and ctx.get_parameter_source("archive") == click.core.ParameterSource.COMMANDLINE,
+                   dictionaries=tuple(dictionaries))
 
 
 def _engine_options(f):
@@ -99,9 +132,10 @@ def _dask(ctx, engine, scheduler, jobs=None):
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse in this many processes.")
 @click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
 @_engine_options
+@click.option("--force", is_flag=True, help="Add again articles whose records were deleted.")
 @click.pass_context
-def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
-    """Parse article files (or folders of *.txt, recursively) into the archive."""
+def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler, force):
+    """Parse articles into the archive: .txt files, saved web pages (.html, .htm), http(s) URLs, folders."""
     from datetime import date
 
     from relations.ingest import count_files, ingest as run
@@ -115,6 +149,10 @@ def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
             raise QueryError("--date needs a full day: YYYY-MM-DD")
     kb_dirs = ctx.obj["dictionaries"]
     _kb(ctx)  # a malformed dictionary fails here, once, before any file
+    if ctx.obj["implicit"]:  # the user data folder is made on first use
+        os.makedirs(os.path.dirname(ctx.obj["archive"]), exist_ok=True)
+    if not ctx.obj["named"]:  # a default, the environment or a relative path: say which file this is
+        _note(f"archive: {ctx.obj['archive']}")
     eng = _dask(ctx, engine, scheduler, jobs)
     total = count_files(list(paths)) if sys.stderr.isatty() else 0  # the progress bar only needs it
     consoles = []  # the error console, made when first needed: most runs print nothing through it
@@ -148,13 +186,16 @@ def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
             if eng:
                 eng.on_partition = lambda done, parts: prog.update(task, completed=done, total=parts)
             summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                          today=date.today(), progress=progress, notify=_warn, timeout=wait, engine=eng)
+                          today=date.today(), progress=progress, notify=_warn, timeout=wait, engine=eng,
+                          force=force)
     else:
         summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                      today=date.today(), progress=report, notify=_warn, timeout=wait, engine=eng)
+                      today=date.today(), progress=report, notify=_warn, timeout=wait, engine=eng,
+                      force=force)
     for w in summary.warnings:
         _warn(w)
-    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed")
+    gone = f", {summary.deleted} deleted before (--force adds them again)" if summary.deleted else ""
+    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed{gone}")
     if summary.failed:
         ctx.exit(1)
 
@@ -187,8 +228,8 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
     kb = _kb(ctx) if country or topic is not None else None  # the dictionaries only when a word needs them
     codes = query.resolve_countries(country, kb) if country else []
     topic = query.resolve_topic(topic, kb)
-    fmt = _fmt(fmt)
-    recs = index.list_records(_archive(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
+    fmt = _fmt(fmt, "list")
+    recs = index.list_records(_existing(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
                               actor=actor, limit=limit)
     rows = (query.list_row(r) for r in recs)
     if fmt == "jsonl":  # streams: a whole archive goes out in small memory
@@ -202,6 +243,34 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
 
 
 @main.command()
+@click.argument("words")
+@_filters
+@click.option("--country", multiple=True, help="A country in any form (repeatable: all must be present).")
+@click.option("--actor", help="A person or organisation name (partial, accent-insensitive).")
+@click.option("--sort", type=click.Choice(["date", "rank"]), default="date", show_default=True,
+              help="date: newest first, best match first within a day; rank: best match first.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many records.")
+@_format
+@click.pass_context
+def search(ctx, words, since, until, topic, country, actor, sort, limit, fmt):
+    """Records whose title or text match WORDS: "a phrase", prefix*, AND, OR, NOT, ( ), accent-insensitive."""
+    from relations import query
+    from relations.render.output import render
+    from relations.store import search as fts
+
+    parsed = fts.parse(words)
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    kb = _kb(ctx) if country or topic is not None else None
+    codes = query.resolve_countries(country, kb) if country else []
+    topic = query.resolve_topic(topic, kb)
+    fmt = _fmt(fmt, "search")
+    hits = fts.search(_existing(ctx), parsed, _warn, since=since, until=until, codes=codes, topic=topic,
+                      actor=actor, sort=sort, limit=limit)
+    rows = [fts.hit_row(h) for h in hits]
+    render(rows, fts.COLUMNS, fmt, records=[fts.hit_data(h) for h in hits] if fmt in ("json", "jsonl") else None)
+
+
+@main.command()
 @click.argument("record_id")
 @_format
 @click.pass_context
@@ -209,17 +278,25 @@ def show(ctx, record_id, fmt):
     """One record in full, by id or unique id prefix, with its evidence highlighted."""
     from relations.store.index import find_record
 
-    rec = find_record(_archive(ctx), record_id, _warn)
-    fmt = fmt or ("table" if sys.stdout.isatty() else "json")
+    from relations.event_queries import also_reported
+
+    rec = find_record(_existing(ctx), record_id, _warn)
+    others = also_reported(_archive(ctx), rid=rec["id"], warn=_warn)
+    fmt = _fmt(fmt or ("table" if sys.stdout.isatty() else "json"), "show")
     if fmt == "table":
         from relations.render.console import make_console
-        from relations.render.show import render_record
+        from relations.render.show import render_others, render_record
 
-        render_record(rec, make_console())
+        console = make_console()
+        render_record(rec, console)
+        render_others(others, console)
     else:
         from relations.render.output import render
 
         row = {k: rec.get(k) for k in ("id", "date", "agency", "dateline", "title", "parties", "topics")}
+        if others:
+            row["also_reported_by"] = [o["id"] for o in others]
+            rec = {**rec, "also_reported_by": others}
         render([row], list(row), fmt, records=[rec] if fmt != "csv" else None)
 
 
@@ -227,11 +304,12 @@ def show(ctx, record_id, fmt):
 @click.argument("country_a")
 @click.argument("country_b")
 @_filters
+@click.option("--all-reports", is_flag=True, help="One line per record, not per happening.")
 @_format
 @click.pass_context
-def timeline(ctx, country_a, country_b, since, until, topic, fmt):
-    """The dated history between two countries, oldest first."""
-    from relations import query
+def timeline(ctx, country_a, country_b, since, until, topic, all_reports, fmt):
+    """The dated history between two countries, oldest first, one line per happening."""
+    from relations import event_queries, query
     from relations.render.output import render
 
     kb = _kb(ctx)
@@ -240,17 +318,57 @@ def timeline(ctx, country_a, country_b, since, until, topic, fmt):
     topic = query.resolve_topic(topic, kb)
     from relations.store import index
 
-    fmt = _fmt(fmt)
-    if fmt == "jsonl":  # the index keeps these lines ready to print
+    arch = _existing(ctx)
+    fmt = _fmt(fmt, "timeline")
+    if fmt == "jsonl" and all_reports:  # the index keeps these lines ready to print
         from relations.render.output import write_serialised
 
-        write_serialised(index.timeline_jsonl(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic))
+        write_serialised(index.timeline_jsonl(arch, a, b, _warn, since=since, until=until, topic=topic))
         return
-    entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
-    rows = [] if fmt == "json" else [  # json carries the entries themselves
-        {**e, "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
+    entries = event_queries.timeline(arch, a=a, b=b, since=since, until=until, topic=topic,
+                                     all_reports=all_reports, warn=_warn)
+    rows = [] if fmt in ("json", "jsonl") else [event_queries.timeline_row(e) for e in entries]
     title = f"{kb.country_name(a)} – {kb.country_name(b)}"
-    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries)
+    sources = None
+    if fmt in ("html", "ics"):  # the records themselves, for agencies and evidence
+        ids = {e["record"] for e in entries}
+        sources = {r["id"]: r for r in index.list_records(arch, _warn, codes=[a, b]) if r["id"] in ids}
+    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries, sources=sources)
+
+
+@main.command()
+@click.option("--country", multiple=True, help="A country in any form (repeatable: all must be reported).")
+@click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@_format
+@click.pass_context
+def events(ctx, country, since, until, fmt):
+    """Happenings, oldest first: each once, however many outlets reported it."""
+    from relations import event_queries, query
+    from relations.happenings import EVENT_COLUMNS
+    from relations.render.output import render
+
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    codes = query.resolve_countries(country, _kb(ctx)) if country else []
+    rows = event_queries.events(_archive(ctx), codes=codes, since=since, until=until, warn=_warn)
+    render(rows, EVENT_COLUMNS, _fmt(fmt, "events"), title="Happenings")
+
+
+@main.command()
+@click.argument("country_a")
+@click.argument("country_b")
+@_format
+@click.pass_context
+def agreements(ctx, country_a, country_b, fmt):
+    """Each agreement between two countries once, with its history from planned to signed."""
+    from relations import event_queries, query
+    from relations.happenings import AGREEMENT_COLUMNS
+    from relations.render.output import render
+
+    kb = _kb(ctx)
+    a, b = query.resolve_countries([country_a, country_b], kb)
+    rows = event_queries.agreements(_archive(ctx), a=a, b=b, warn=_warn)
+    render(rows, AGREEMENT_COLUMNS, _fmt(fmt, "agreements"), title=f"Agreements {kb.country_name(a)} – {kb.country_name(b)}")
 
 
 @main.command(name="eval")
@@ -264,8 +382,10 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
     from relations.evaluate import evaluate, file_f1, summarise
     from relations.render.output import render
 
+    from relations.render.output import check_format
+
+    fmt = check_format(fmt or "table", "eval")
     scores = evaluate(list(gold_dirs), _kb(ctx))
-    fmt = fmt or ("table" if sys.stdout.isatty() else "table")
     if details:
         rows = [{"file": s.name, **m} for s in scores for m in s.misses]
         rows.sort(key=lambda r: (r["field"], r["kind"], r["file"]))
@@ -277,19 +397,34 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
         render(rows, cols, fmt)
         return
     rows = summarise(scores)
+    from relations.event_eval import evaluate_events
+
+    grouped = evaluate_events(list(gold_dirs), _kb(ctx))
+    if grouped is not None:
+        rows.append(grouped.row)
     render(rows, ["field", "precision", "recall", "f1", "n"], fmt,
            title=f"Extraction quality on {len(scores)} articles")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv"]),
+              help="File format (else from the file name: .parquet, .jsonl, .csv).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+@click.pass_context
+def export(ctx, fmt, output):
+    """Write the whole archive to one file for other tools (nested fields kept)."""
+    from relations.store.export import export as run
+
+    out = run(_archive(ctx), output, fmt=fmt, warn=_warn)
+    click.echo(f"{out.records} records written to {out.path} ({out.fmt})"
+               + (f", {out.skipped} skipped" if out.skipped else ""))
 
 
 @main.command()
 @click.pass_context
 def check(ctx):
     """Validate every line of the archive; print `archive.jsonl:LINE: reason` for each problem."""
-    arch = _archive(ctx)
-    if not arch.path.exists():
-        from relations.errors import ArchiveError
-
-        raise ArchiveError(f"{arch.path}: no such archive")
+    arch = _existing(ctx)
     problems = arch.check()
     for p in problems:
         click.echo(p)
@@ -330,7 +465,10 @@ def delete(ctx, record_id, wait):
     out = run(_archive(ctx), record_id, notify=_warn, timeout=wait)
     for w in out.warnings:
         _warn(w)
-    click.echo(f"deleted {visible(out.removed[0])}" + (f" ({len(out.removed)} lines with that id)" if len(out.removed) > 1 else ""))
+    what = f" ({visible(out.what)})" if out.what else ""
+    left = (f"; {out.left} more line{'s' if out.left > 1 else ''} with this id kept (delete again to remove "
+            "the next)") if out.left else ""
+    click.echo(f"deleted {visible(out.removed[0])}{what}{left}")
 
 
 if __name__ == "__main__":  # pragma: no cover

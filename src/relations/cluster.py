@@ -13,13 +13,14 @@ import logging
 import math
 import os
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Iterator
 
 from relations.article.reader import discover
 from relations.errors import ClusterError
-from relations.ingest import Parsed, parse_file, reparse_or_keep
+from relations.ingest import Parsed, parse_file, reparse_or_keep, require_extras
 from relations.store.archive import Transformed, transform_line
 
 PARTITION = 250        # files (or archive lines) per task at most
@@ -52,7 +53,7 @@ def _parse_one(path: str, default_date, dict_dirs, today) -> Parsed:
     try:
         return parse_file(path, default_date, dict_dirs, today)
     except Exception as exc:  # one file the parser trips on is a failure of that file, not of its partition
-        return Parsed(path, error=f"{path}: could not be parsed ({type(exc).__name__}: {exc})")
+        return Parsed(path, error=f"{path}: could not be parsed ({_say(exc)})")
 
 
 @dataclass
@@ -91,34 +92,38 @@ class DaskEngine:
 
     # the cluster -----------------------------------------------------------
 
-    def client(self):
-        """A connected client; closing it also closes a LocalCluster it started."""
+    @contextmanager
+    def connected(self) -> Iterator:
+        """A client of the scheduler asked for, or of a LocalCluster started (and closed) here."""
         distributed = _distributed()
         if self.scheduler:
             try:
-                return distributed.Client(self.scheduler, timeout=self.connect_timeout)
+                client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
             except (OSError, TimeoutError) as exc:
                 raise ClusterError(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from None
+            with client:
+                yield client
+            return
+        # ":0": the scheduler's HTTP routes (and a dashboard, where bokeh is installed) on a port the system picks,
+        # never a fixed one another cluster on the machine may hold
         cluster = distributed.LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-        client = distributed.Client(cluster)
-        client._relations_cluster = cluster   # noqa: SLF001 - closed with the client below
-        return client
-
-    @staticmethod
-    def close(client) -> None:
-        cluster = getattr(client, "_relations_cluster", None)
-        client.close()
-        if cluster is not None:
-            cluster.close()
+                                           processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+        with cluster, distributed.Client(cluster) as client:
+            yield client
 
     def _check_workers(self, client, paths: list[str]) -> None:
+        """Every worker can run relations and read every path given, or one line saying which cannot."""
         try:
             client.wait_for_workers(1, timeout=self.connect_timeout)
         except (OSError, TimeoutError):
             raise ClusterError(f"no Dask worker joined the scheduler within {self.connect_timeout:g} s") from None
         self.threads = sum(client.nthreads().values())
-        for worker, path in sorted(client.run(unreadable, paths).items()):
+        try:
+            answers = client.run(unreadable, paths)
+        except Exception as exc:  # whatever a worker raised, said in one line
+            raise ClusterError(f"the Dask workers cannot run relations ({_say(exc)}); "
+                               "install relations on every worker") from None
+        for worker, path in sorted(answers.items()):
             if path is not None:
                 raise ClusterError(f"the Dask worker {worker} cannot read {path}: the files must be on a path "
                                    "every worker can read (a shared filesystem, an absolute path)")
@@ -137,18 +142,20 @@ class DaskEngine:
 
         def submit() -> None:
             for k, part in todo:
-                flying.append((k, part, client.submit(fn, part, *args, pure=False, key=f"relations-{k}-{os.urandom(6).hex()}")))
+                flying.append((k, _first(part), client.submit(fn, part, *args, pure=False)))
                 return
 
         for _ in range(window):
             submit()
         while flying:
-            k, part, fut = flying.popleft()
+            k, first, fut = flying.popleft()
             try:
                 result = fut.result()
             except distributed.KilledWorker:
-                raise ClusterError(f"partition {k + 1} (from {_first(part)}) was lost with every worker that "
+                raise ClusterError(f"partition {k + 1} (from {first}) was lost with every worker that "
                                    "ran it; the workers may be out of memory") from None
+            except Exception as exc:  # files fail one by one inside the task: this is the cluster
+                raise ClusterError(f"partition {k + 1} (from {first}) failed on the cluster ({_say(exc)})") from None
             fut.release()
             submit()
             yield result
@@ -160,29 +167,26 @@ class DaskEngine:
         """ingest's stream of parsed files, parsed on the cluster, in the order `--jobs 1` reads them."""
         files = list(discover(paths))
         todo = [p for p, err in files if err is None]
+        require_extras(todo)
         for p, err in files:
             if err is not None:
                 yield Parsed(p, error=str(err))
         if not todo:
             return
-        client = self.client()
-        try:
+        with self.connected() as client:
             roots = [p for p in paths if os.path.exists(p)] + list(dict_dirs)  # as the user named them
             self._check_workers(client, list(dict.fromkeys(roots)))
             size = partition_size(len(todo), self.threads)
             parts = [todo[i:i + size] for i in range(0, len(todo), size)]
             for result in self.ordered(client, parse_partition, parts, len(parts), default_date, dict_dirs, today):
                 yield from result
-        finally:
-            self.close(client)
 
     def transformer(self, archive, dict_dirs: tuple[str, ...], failed: Callable[[str], None]):
         """For `Archive.transform(lines=...)`: reparse's lines parsed on the cluster, in archive order."""
 
         def run(lines: Iterator[tuple[int, int, bytes]]) -> Iterator[Transformed]:
             count = _count_lines(archive.path)
-            client = self.client()
-            try:
+            with self.connected() as client:
                 self._check_workers(client, list(dict_dirs))
                 size = partition_size(count, self.threads)
                 parts = _batches(((n, line) for n, _, line in lines), size)
@@ -190,8 +194,6 @@ class DaskEngine:
                     for msg in result.failed:
                         failed(msg)
                     yield from result.lines
-            finally:
-                self.close(client)
 
         return run
 
@@ -213,6 +215,12 @@ def _count_lines(path) -> int:
         for block in iter(lambda: fh.read(1 << 20), b""):
             n += block.count(b"\n")
     return n
+
+
+def _say(exc: BaseException) -> str:
+    """An exception in one line: its type and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _first(part: Iterable) -> str:

@@ -27,3 +27,7 @@ class QueryError(RelationsError):
 
 class ClusterError(RelationsError):
     """The Dask cluster cannot be used as asked (not installed, unreachable, workers that cannot read the files)."""
+
+
+class ExtraMissing(RelationsError):
+    """An optional feature whose packages are not installed (named by its pip extra)."""

@@ -14,9 +14,10 @@ import orjson
 
 from relations import knowledge
 from relations.store.archive import Archive, dumps
+from relations.store.tombstones import Tombstones
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
-from relations.article.reader import discover, read_article
+from relations.article.reader import WEB_SUFFIXES, discover, is_url, read_any
 from relations.record import content_key, file_key, id_prefix, long_id, one_id
 
 
@@ -40,6 +41,7 @@ class Summary:
     added: int = 0
     present: int = 0
     added_ids: list[str] = field(default_factory=list)   # written whole and fsynced
+    deleted: int = 0                                      # articles whose records were deleted: not added again
     failed: list[Parsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -52,9 +54,11 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
     """Read, parse and serialise one file; every user-caused problem comes back as an error string."""
     rec = None
     try:
-        art = read_article(path)
+        art = read_any(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
+        if "path_bytes" in art.source:  # a file name that is not UTF-8, kept whole
+            rec["source"]["path_bytes"] = art.source["path_bytes"]
         return Parsed(path, dumps(rec), rec["id"], content_key(rec), file_key(rec), None, art.warnings)
     except RelationsError as exc:
         msg = str(exc)
@@ -69,6 +73,7 @@ def _star(args) -> Parsed:
 def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
              dict_dirs: tuple[str, ...] = (), today: date | None = None) -> Iterator[Parsed]:
     files = list(discover(paths))
+    require_extras([p for p, err in files if err is None])
     todo = [(p, default_date, dict_dirs, today) for p, err in files if err is None]
     for p, err in files:
         if err is not None:
@@ -83,6 +88,16 @@ def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
             yield _star(args)
 
 
+def require_extras(paths: list[str]) -> None:
+    """Web pages and URLs need the web extra: say so once, before anything is read."""
+    if any(p.endswith(WEB_SUFFIXES) or is_url(p) for p in paths):
+        from relations.article import fetch, html
+
+        html.require()
+        if any(is_url(p) for p in paths):
+            fetch.require()
+
+
 def count_files(paths: list[str]) -> int:
     return sum(1 for _ in discover(paths))
 
@@ -90,9 +105,11 @@ def count_files(paths: list[str]) -> int:
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500, engine=None) -> Summary:
+           timeout: float = 30.0, batch: int = 500, engine=None,
+           force: bool = False) -> Summary:
     """Parse every file and append the new records; the archive stays whole whatever fails.
 
+    An article whose record was deleted is not added again, unless `force`.
     `engine` (a `cluster.DaskEngine`) parses elsewhere and yields the same stream as `outcomes`."""
     summary = Summary()
     with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
@@ -102,7 +119,18 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         # answered by the archive's index (one scan into sets when there is none)
         seen = index.Seen(archive, summary.warnings.append)
         known, contents, files = seen.ids, seen.contents, seen.files
+        gone, back = Tombstones.beside(archive.path), set()
         pending: list[tuple[str, bytes]] = []
+
+        def write(batch_: list) -> None:
+            try:
+                summary.added += archive.append_lines(line for _, line in batch_)
+            except ArchiveError as exc:
+                if summary.added:  # the batches before it were written whole and fsynced
+                    raise ArchiveError(f"{exc}; the {summary.added} records written before it are in the archive") from None
+                raise
+            summary.added_ids.extend(rid for rid, _ in batch_)
+
         stream = (engine.outcomes(paths, default_date, dict_dirs, today) if engine is not None
                   else outcomes(paths, default_date, jobs, dict_dirs, today))
         for out in stream:
@@ -114,9 +142,18 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 continue
             rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
             assert line is not None  # a parsed file always has its line
+            dead = gone.of(key, fkey)
             if key in contents or (rid in known and fkey in files):
                 summary.present += 1  # the same text, or the same file read again by a changed parser
+            elif fkey in files:  # the same bytes with another date: a corrected --date, say
+                summary.present += 1
+                summary.warnings.append(f"{out.path}: already in the archive as {seen.file_id(fkey)}, with another "
+                                        "date; not added again (to store this date: delete that record, then ingest --force)")
+            elif dead and not force:
+                summary.deleted += 1
             else:
+                if dead:
+                    back.add(dead)
                 if rid in known:  # the same short id for another text: make it longer
                     rec = orjson.loads(line)
                     rec["id"] = rid = long_id(rec)
@@ -126,14 +163,15 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 files.add(fkey)
                 pending.append((rid, line))
                 if len(pending) >= batch:
-                    summary.added += archive.append_lines(line for _, line in pending)
-                    summary.added_ids.extend(rid for rid, _ in pending)
+                    write(pending)
                     pending = []
             if progress:
                 progress(out)
         if pending:
-            summary.added += archive.append_lines(line for _, line in pending)
-            summary.added_ids.extend(rid for rid, _ in pending)
+            write(pending)
+        gone.forget(back)
+        if summary.added:
+            _note_dictionaries(archive, dict_dirs, "ingest", summary.warnings.append, replace=False)
         seen.close()
         index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
     return summary
@@ -146,6 +184,9 @@ class Rewrite:
     removed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    what: str = ""        # delete: the title of the record removed
+    left: int = 0         # delete: further lines with the same id, kept
+    keys: tuple[str, str] = ("", "")   # delete: the removed record's content and file keys
 
 
 def reparse_record(rec: dict, kb) -> dict:
@@ -179,28 +220,58 @@ def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callab
     `engine` (a `cluster.DaskEngine`) parses the lines elsewhere, in the same order."""
     out = Rewrite()
     kb = knowledge.load(dict_dirs)
+    archive.require()  # before the lock file is made beside a mistyped path
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
-        if not archive.path.exists():
-            raise ArchiveError(f"{archive.path}: no such archive")
+        archive.require()
+        _note_dictionaries(archive, dict_dirs, "reparse", out.warnings.append, replace=False)
         lines = engine.transformer(archive, dict_dirs, out.failed.append) if engine is not None else None
         out.kept, out.changed, _ = archive.transform(lambda rec: reparse_or_keep(rec, kb, out.failed.append),
                                                      out.warnings.append, lines=lines)
+        _note_dictionaries(archive, dict_dirs, "reparse", lambda m: None, replace=True)
     return out
+
+
+def _note_dictionaries(archive: Archive, dict_dirs, doing: str, warn, *, replace: bool) -> None:
+    """Say when these dictionaries differ from those that made the records; record them when asked (a
+    reparse made every record anew) or when none were recorded yet."""
+    from relations.store import provenance
+
+    dirs = knowledge.loader.user_folders(dict_dirs)
+    if replace or provenance.remembered(archive.path) is None:
+        provenance.remember(archive.path, dirs)
+    else:
+        provenance.compare(archive.path, dirs, doing, warn)
 
 
 def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = lambda m: None,
            timeout: float = 30.0) -> Rewrite:
     """Remove one record (by id, or a prefix matching exactly one id); rewrite the archive atomically."""
     out = Rewrite()
+    archive.require()  # before the lock file is made beside a mistyped path
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
-        if not archive.path.exists():
-            raise ArchiveError(f"{archive.path}: no such archive")
+        archive.require()
         ids = archive.ids(out.warnings.append)
         if record_id in ids:
             target = record_id
         else:
             p = id_prefix(record_id)
             target = one_id(p, sorted(i for i in ids if i.startswith(p)))
-        out.kept, _, n = archive.transform(lambda r: None if r["id"] == target else r, out.warnings.append)
-        out.removed = [target] * n
+        out.kept, _, _ = archive.transform(_drop_first(target, out), out.warnings.append)
+        Tombstones.beside(archive.path).add(target, *out.keys)
     return out
+
+
+def _drop_first(target: str, out: Rewrite) -> Callable[[dict], dict | None]:
+    """A transform dropping the first record with id `target` only: a copy on another line is
+    another record, removed by another delete. Notes what went and how many copies are left."""
+    def fn(rec: dict) -> dict | None:
+        if rec["id"] != target:
+            return rec
+        if out.removed:
+            out.left += 1
+            return rec
+        out.removed.append(target)
+        out.what = rec.get("title") if isinstance(rec.get("title"), str) else ""
+        out.keys = (content_key(rec), file_key(rec))
+        return None
+    return fn

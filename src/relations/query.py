@@ -39,13 +39,26 @@ def check_date(value: str | None, option: str) -> str | None:
 
 
 def in_range(value: str | None, since: str | None, until: str | None) -> bool:
-    if value is None:
+    """The period a date names (a day, a month, a year) touches [since, until], each end a period too:
+    `2023-06` is in `--since 2023-06-15`, `2023-06-20` is in `--until 2023-06`. Compared at the
+    coarser of the two precisions."""
+    if not isinstance(value, str):  # undated, or a hand-edited date that is not text
         return since is None and until is None
-    if since and value[:len(since)] < since:
-        return False
-    if until and value[:len(until)] > until:
-        return False
+    if since:
+        n = min(len(value), len(since))
+        if value[:n] < since[:n]:
+            return False
+    if until:
+        n = min(len(value), len(until))
+        if value[:n] > until[:n]:
+            return False
     return True
+
+
+def coarser(day: str) -> list[str]:
+    """The year and month a date falls in, when it is more precise than them: dates stated only that
+    precisely touch it."""
+    return [day[:k] for k in (4, 7) if len(day) > k]
 
 
 def resolve_countries(words: Iterable[str], kb: Knowledge) -> list[str]:
@@ -106,7 +119,7 @@ def list_row(r: dict) -> dict:
 
 
 def newest_first(records: Iterable[dict], limit: int | None = None) -> list[dict]:
-    rows = sorted(records, key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    rows = sorted(records, key=lambda r: (_text(r.get("date")) or "", r["id"]), reverse=True)
     return rows[:limit] if limit else rows
 
 

@@ -35,9 +35,14 @@ def make_id(date: str | None, article_text: str) -> str:
 
 
 def content_key(rec: dict) -> str:
-    """What a record says (its date and text): ingest's duplicate check."""
+    """What a record says (its date and text): ingest's duplicate check. White space around the text
+    does not count: the same article saved with a final newline is the same."""
+    return _date_text_hash(rec, strip=True)
+
+
+def _date_text_hash(rec: dict, *, strip: bool) -> str:
     text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    return sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(f"{rec.get('date')}\n{text.strip() if strip else text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_key(rec: dict) -> str:
@@ -47,8 +52,9 @@ def file_key(rec: dict) -> str:
 
 
 def long_id(rec: dict) -> str:
-    """The id given when the short one is taken by another text: 16 hex digits of the content key."""
-    return f"{rec.get('date') or 'undated'}-{content_key(rec)[:16]}"
+    """The id given when the short one is taken by another text: 16 hex digits of the hash of its date
+    and text exactly as stored."""
+    return f"{rec.get('date') or 'undated'}-{_date_text_hash(rec, strip=False)[:16]}"
 
 
 SHOWN_IDS = 8   # candidates named when an id prefix is ambiguous

@@ -9,15 +9,22 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from relations.article.fetch import is_url
 from relations.digest import sha256
 from relations.errors import InputError
 
-MAX_BYTES = 10 * 1024 * 1024   # one article file at most (documented in the README); larger files are refused unread
-SUFFIXES = (".txt",)
+# The size limits (documented in the README), checked from the size before reading: an article file of
+# at most 2,000,000 bytes — the parser's MAX_CHARS, so no file under it decodes to more — and a web page
+# (a saved file or a URL's answer) of at most 10 MB, most of it markup that stays out of the story.
+MAX_BYTES = 2_000_000
+PAGE_MAX_BYTES = 10 * 1024 * 1024
+WEB_SUFFIXES = (".html", ".htm")   # saved web pages, read by relations.article.html
+SUFFIXES = (".txt",) + WEB_SUFFIXES
 
 
 @dataclass
@@ -30,6 +37,9 @@ class Article:
 def discover(paths: list[str]) -> Iterator[tuple[str, InputError | None]]:
     """Every article file under the given paths, in a stable order; a bad path yields an error."""
     for p in paths:
+        if is_url(p):
+            yield p, None
+            continue
         path = Path(p)
         try:
             os.stat(p)
@@ -72,15 +82,33 @@ def _why(exc: OSError) -> str:
     return f"cannot read ({exc.strerror or exc})"
 
 
-def _too_big(path: str, size: int) -> InputError:
-    return InputError(f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit "
-                      f"for one article")
+def _too_big(path: str, size: int, limit: int) -> InputError:
+    what = "article" if limit == MAX_BYTES else "page"
+    return InputError(f"{path}: file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for one {what}")
 
 
 def read_article(path: str) -> Article:
-    """Read one file as article text, or raise InputError saying why not.
+    """Read one file as article text, or raise InputError saying why not."""
+    return decode(read_bytes(path), path)
 
-    A file over MAX_BYTES is refused from its size alone; at most MAX_BYTES + 1
+
+def read_any(path: str) -> Article:
+    """An article from a text file, a saved web page or a URL, by what the path names."""
+    if is_url(path):
+        from relations.article import fetch
+
+        return fetch.fetch_article(path)
+    if path.endswith(WEB_SUFFIXES):
+        from relations.article import html
+
+        return html.page_article(read_bytes(path, PAGE_MAX_BYTES), path)
+    return read_article(path)
+
+
+def read_bytes(path: str, limit: int = MAX_BYTES) -> bytes:
+    """The raw bytes of one regular file, or InputError saying why not.
+
+    A file over the limit is refused from its size alone; at most limit + 1
     bytes are ever read, even from a file that grows while it is read.
     """
     try:
@@ -91,23 +119,27 @@ def read_article(path: str) -> Article:
         raise InputError(f"{path}: is a folder, not a file")
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{path}: not a regular file")
-    if st.st_size > MAX_BYTES:
-        raise _too_big(path, st.st_size)
+    if st.st_size > limit:
+        raise _too_big(path, st.st_size, limit)
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+            raw = fh.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{path}: {_why(exc)}") from None
-    if len(raw) > MAX_BYTES:
-        raise _too_big(path, len(raw))
-    return decode(raw, path)
+    if len(raw) > limit:
+        raise _too_big(path, len(raw), limit)
+    return raw
+
+
+def refuse_binary(raw: bytes, path: str) -> None:
+    if b"\x00" in raw or raw.startswith((b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
+        raise InputError(f"{path}: not a text file (binary data)")
 
 
 def decode(raw: bytes, path: str) -> Article:
     """Bytes to text: UTF-8 (with or without BOM), else Windows-1252 with a warning; binary is refused."""
     name = os.path.basename(path)
-    if b"\x00" in raw or raw.startswith((b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
-        raise InputError(f"{path}: not a text file (binary data)")
+    refuse_binary(raw, path)
     warnings = []
     try:
         text = raw.decode("utf-8-sig")
@@ -118,10 +150,24 @@ def decode(raw: bytes, path: str) -> Article:
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
             warnings.append(f"{path}: not valid UTF-8; read as Latin-1")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # one form for every character: decomposed accents (macOS, some CMSs) would split names and
+    # make the same article a second record
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text:
         raise InputError(f"{path}: the file is empty")
     if not text.strip():
         raise InputError(f"{path}: the file holds only white space")
-    source = {"path": path, "name": name, "sha256": sha256(raw).hexdigest()}
+    source = {"path": shown_path(path), "name": shown_path(name), "sha256": sha256(raw).hexdigest()}
+    if source["path"] != path:  # a name that is not UTF-8: its bytes too, so that nothing is lost
+        source["path_bytes"] = os.fsencode(path).hex()
     return Article(text, source, warnings)
+
+
+def shown_path(path: str) -> str:
+    """A file name as text JSON can hold: bytes that are not UTF-8 (kept by the file system's
+    surrogate escapes) written as `\\xNN`."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -164,6 +164,17 @@ def _merge(base: dict, extra: dict) -> None:
             base[key] = value
 
 
+def user_folders(extra: Iterable[str | os.PathLike] | None = None) -> list[str]:
+    """The user dictionary folders a load with `extra` reads (options, then RELATIONS_DICTIONARIES), made
+    absolute; a folder that does not exist is an error."""
+    out = []
+    for d in _user_dirs(extra):
+        if not d.is_dir():
+            raise DictionaryError(f"{d}: dictionary folder not found")
+        out.append(os.path.abspath(d))
+    return out
+
+
 def _user_dirs(extra: Iterable[str | os.PathLike] | None) -> list[Path]:
     dirs = [Path(p) for p in (extra or ())]
     env = os.environ.get("RELATIONS_DICTIONARIES")

@@ -97,7 +97,7 @@ SCHEMA: dict[str, Any] = {
         "vague": Words(),
         "status": Fields({"signed": Words(), "planned": Words(), "existing": Words()}),
     }),
-    "events": Fields({"types": Table(Words())}),
+    "events": Fields({"types": Table(Words()), "weak": Table(Words()), "not_places": Words()}),
 }
 
 
@@ -156,7 +156,7 @@ def _check_fields(shape: Fields, value: Any, path: tuple) -> None:
             raise _Mistake(path + (k,), f"is not known here (expected one of {', '.join(shape.keys)})")
         _check(shape.keys[k], v, path + (k,))
     for k in shape.required:
-        if k not in value:
+        if k not in value or (isinstance(value[k], str) and not value[k].strip()):
             raise _Mistake(path, f"needs {'an' if k[0] in 'aeiou' else 'a'} '{k}'")
 
 

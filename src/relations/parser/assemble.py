@@ -48,8 +48,16 @@ def _event(doc: Doc) -> dict:
     }
 
 
+def _source(doc: Doc) -> dict:
+    """Where the text came from; a web page's own title too, when it has one."""
+    src = doc.source or {}
+    out = {"path": src.get("path"), "name": src.get("name"), "sha256": src.get("sha256") or content_hash(doc.text)}
+    if src.get("title"):
+        out["title"] = src["title"]
+    return out
+
+
 def record(doc: Doc) -> dict:
-    src = dict(doc.source or {})
     lay = doc.layout
     return {
         "id": make_id(doc.pub, doc.text),
@@ -59,8 +67,7 @@ def record(doc: Doc) -> dict:
         "agency": doc.credit.agency,
         "dateline": doc.credit.dateline,
         "title": title(doc.body, lay.headline, doc.opening[0] if not lay.headline else lay.story_start),
-        "source": {"path": src.get("path"), "name": src.get("name"),
-                   "sha256": src.get("sha256") or content_hash(doc.text)},
+        "source": _source(doc),
         "event": _event(doc),
         "parties": doc.parties,
         "actors": _actors(doc),

@@ -23,6 +23,23 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
+# Month names of the languages whose sites publish English articles under a date in their own language
+# ("3 Mei 2018", "8 de julio de 2024", "8. Juli 2024"); folded (no accents), lower case.
+_MONTHS_ABROAD = {
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro",
+    "fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+    "de": "januar februar marz april mai juni juli august september oktober november dezember",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+PAGE_MONTHS = dict(MONTHS)
+for _names in _MONTHS_ABROAD.values():
+    for _i, _name in enumerate(_names.split(), 1):
+        PAGE_MONTHS.setdefault(_name, _i)
+PAGE_MONTHS.update({"setiembre": 9, "ags": 8, "agu": 8, "okt": 10, "des": 12, "mrt": 3, "mei": 5})
+
 def _mon(name: str) -> str:
     return (rf"(?P<{name}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
             r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -46,7 +63,7 @@ EXPR = re.compile(
     rf"|(?P<dm>\b(?:on\s+)?(?P<dmday>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmmon>January|February|March|April|May|June|July|August|September|October|November|December)\b(?:,?\s+(?P<dmyear>(?:19|20)\d\d)\b)?)"
     rf"|(?P<wdday>\b(?:(?:on|this|last|on last|on this)\s+)?(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s*\((?:{_mon('wdmon')}\s*)?(?P<wdd>\d{{1,2}})\))"
     rf"|(?P<weekday>\b(?:(?:on|this|last|next|on last|on this)\s+)?{_WD}\b)"
-    r"|(?P<rel>\b(?:today|yesterday|tomorrow|last week|last month|this month|next month|last year|this year|next year)\b)"
+    r"|(?P<rel>\b(?:today|yesterday|tomorrow|last night|last evening|last week|last month|this month|next month|last year|this year|next year)\b)"
     rf"|(?P<my>\b(?:in|since|during|by|until|from)\s+(?:early\s+|late\s+|mid-?)?(?P<mymon>January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?P<myyear>(?:19|20)\d\d)|\s+(?P<mywhen>last year|this year|next year))?\b)"
     r"|(?P<ann>\bthe\s+(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+anniversary\b)"
     r"|(?P<year>\b(?:in|since|during|from|by|of|until)\s+(?P<yy>(?:19|20)\d\d)\b)",
@@ -107,7 +124,7 @@ def _month_num(word: str) -> int | None:
 # only at the few word starts that can begin an expression, with exactly the matches a scan would give.
 _ANCHOR_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
                  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                 "today", "yesterday", "tomorrow", "last week", "last month", "this month", "next month",
+                 "today", "yesterday", "tomorrow", "last night", "last evening", "last week", "last month", "this month", "next month",
                  "last year", "this year", "next year")
 _STARTERS = ("from", "on", "this", "last", "next", "in", "since", "during", "by", "until", "the", "of")
 _DIGITS = re.compile(r"\d+")
@@ -272,10 +289,11 @@ def _resolve(m: re.Match, text: str, pub: date | None, precision: str):
         if pub is None:
             return None
         w = " ".join(g("rel").lower().split())
-        if w in ("today", "yesterday", "tomorrow"):
+        if w in ("today", "yesterday", "tomorrow", "last night", "last evening"):
             if precision != "day":
                 return None
-            d = pub + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[w])
+            # ("held a conversation last evening": the evening before the publication day)
+            d = pub + timedelta(days={"today": 0, "tomorrow": 1}.get(w, -1))
             return d.isoformat(), f"'{w}' from the publication date", "relative"
         if w == "last week":
             return None

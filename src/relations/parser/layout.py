@@ -14,7 +14,9 @@ from relations.text import LazyPattern, SpanIndex, fold, paragraphs
 
 _CAPTION = LazyPattern(
     r"\((?:Photo|Source|Ảnh)\b[^)]*\)|\|\s*Photo\b|\bPhoto:\s|Illustrative (?:image|photo)|\bVNA/VNS Photo\b"
-    r"|\bPhoto\s*(?:courtesy|by)\b|\((?:L|R|left|right|centre|center)\)",
+    r"|\bPhoto\s*(?:courtesy|by)\b|\((?:L|R|left|right|centre|center)\)"
+    # "… in San Francisco on November 15. Presidency of Chile (EFE)": a credit after the caption's sentence
+    r"|[.!?]\s+[A-Z][^.()\n]{1,60}\([A-Z][A-Za-z]{1,10}\)\s*$",
     re.I,
 )
 _FOOTER = LazyPattern(
@@ -28,7 +30,14 @@ _FOOTER_WORDS = ("read full this story", "how did you feel about the content of 
                  "related news", "follow us on", "all rights reserved", "copyright ©", "click here", "subscribe",
                  "cached page", "read more:")
 _CAPTION_WORDS = ("(photo", "(source", "(anh", "photo", "illustrative ", "(l)", "(r)", "(left)", "(right)", "(cent")
+_CREDIT_AT_LINE_END = re.compile(r"[A-Za-z]\)[ \t]*(?:\n|$)")   # in every match of _CAPTION's credit form
 _PHOTO_CREDIT = LazyPattern(r"(?:[—–-]\s*)?(?:[A-Z]{2,}(?:/[A-Z]{2,})*\s+)?Photo(?:s)?\s*:?\s*(?:[A-ZÀ-Ỹ][\w’'.-]*\s?){1,4}")
+
+
+# "PARIS Jan 21 Foreign ministers of France and": a wire dateline starts the story even on a short,
+# hard-wrapped line
+_WIRE_DATELINE = LazyPattern(r"[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:,\s*[A-Z][a-z]+)?,?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+                             r"Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b")
 
 
 @dataclass
@@ -52,7 +61,8 @@ def _is_prose(line: str) -> bool:
     words = line.split()
     ends = line.rstrip()[-1:] in ".!?\"”…"
     # a headline has no full stop; a story paragraph without one is long (or cut off mid-sentence)
-    return len(words) >= 20 or (len(words) >= 6 and ends)
+    # (a standfirst under the headline is a sentence without its full stop: "… they had in Buenos Aires on Feb. 16")
+    return len(words) >= 25 or (len(words) >= 6 and ends)
 
 
 def layout(text: str, folded: str | None = None) -> Layout:
@@ -66,7 +76,7 @@ def layout(text: str, folded: str | None = None) -> Layout:
         folded = fold(text)
     odd = "\u017f" in text
     footers = odd or any(w in folded for w in _FOOTER_WORDS)
-    captions = odd or any(w in folded for w in _CAPTION_WORDS)
+    captions = odd or any(w in folded for w in _CAPTION_WORDS) or _CREDIT_AT_LINE_END.search(text) is not None
     for s, e in paras:
         line = text[s:e]
         m = footers and _FOOTER.search(line)
@@ -81,7 +91,7 @@ def layout(text: str, folded: str | None = None) -> Layout:
                 out.noise.append((s + m.start(), s + m.end()))
             continue
         if not story_found:
-            if _is_prose(line):
+            if _is_prose(line) or _WIRE_DATELINE.match(line):
                 out.story_start = s
                 story_found = True
             else:

@@ -450,18 +450,19 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
         seg, words = seg[1:], words[1:]
     # a leading country adjective or possessive is the country, not the name
     country = how = None
-    while seg:
-        cm = _country_at(cmentions, seg[0].start, seg[0].end)
+    i = 0  # the first word after the leading countries (sliced once: a run of country words stays linear)
+    while i < len(seg):
+        cm = _country_at(cmentions, seg[i].start, seg[i].end)
         if not cm:
             break
-        k = 0
+        k = i
         while k < len(seg) and seg[k].start < cm.end:
             k += 1
-        rest = seg[k:]
-        if not rest or rest[0].text.lower() in ("of", "and"):
+        if k == len(seg) or seg[k].text.lower() in ("of", "and"):
             break
         country, how = cm.code, "adjective"
-        seg, words = rest, words[k:]
+        i = k
+    seg, words = seg[i:], words[i:]
     if not seg:
         return None
     lead_idx = next((i for i, w in enumerate(words) if (w in v.leads or w in v.heads) and seg[i].cap

@@ -18,7 +18,7 @@ from relations.parser.agreements import find_agreements
 from relations.parser.countries import Mentions, find_countries
 from relations.parser.dates import find_dates
 from relations.parser.doc import Doc, organization_countries
-from relations.parser.events import event_date, event_place, event_type, parties, past_events
+from relations.parser.events import known_places, event_date, event_place, event_type, parties, past_events
 from relations.parser.header import as_date, credit, date_from_text, split_header
 from relations.parser.layout import layout
 from relations.parser.organizations import find_organizations, infer_countries, vocab as org_vocab
@@ -66,7 +66,9 @@ def find_layout(doc: Doc) -> None:
 
 
 def find_credit(doc: Doc) -> None:
-    doc.credit = credit(doc.body, org_vocab(doc.kb).agencies, doc.layout.story_start)
+    cities = known_places(doc.kb).cities
+    doc.credit = credit(doc.body, org_vocab(doc.kb).agencies, doc.layout.story_start,
+                        is_place=lambda name: fold(name) in cities)
 
 
 def find_all_countries(doc: Doc) -> None:
@@ -125,11 +127,22 @@ def find_event_date(doc: Doc) -> None:
 
 
 def find_event_place(doc: Doc) -> None:
+    """Where the happening took place; a phone call has no place but its dateline's."""
     lead = (0, doc.opening[0]) if doc.opening[0] - doc.layout.story_start < 1000 else None
-    doc.place, doc.place_span = event_place(
+    fallback = doc.layout.headline
+    if lead:
+        # a caption above the story names the event's city unless it dates another happening
+        dated = [m.value for m in doc.dates if lead[0] <= m.start < lead[1] and m.kind in ("exact", "weekday")]
+        if not dated or (doc.event_date and doc.event_date.value in dated):
+            fallback = lead
+    place, span = event_place(
         doc.body, doc.opening, doc.type_span[0] if doc.type_span else None,
         doc.organization_spans() + doc.person_spans(), [(m.start, m.end) for m in doc.countries],
-        doc.credit.dateline, doc.kb, [m.code for m in doc.countries], lead)
+        doc.credit.dateline, doc.kb, [m.code for m in doc.countries], lead, fallback)
+    if doc.event_type == "call" and span and any(m.start <= span[0] < m.end for m in doc.countries):
+        dl = doc.credit.dateline
+        place, span = (dl.title() if dl and dl.isupper() else dl), None
+    doc.place, doc.place_span = place, span
 
 
 def find_parties(doc: Doc) -> None:
@@ -140,6 +153,10 @@ def find_parties(doc: Doc) -> None:
         [m.code for m in doc.countries],
         [p.country for p in doc.persons if p.country],
     )
+    dl = known_places(doc.kb).cities.get(fold(doc.credit.dateline)) if doc.credit.dateline else None
+    if len(doc.parties) == 1 and dl and dl != doc.parties[0]:
+        # "ISLAMABAD - Foreign Minister Bilawal Bhutto Zardari and his Afghan counterpart": the host is the other
+        doc.parties = sorted(doc.parties + [dl])
     counts = Counter(m.code for m in doc.countries)
     doc.home = max(doc.parties, key=lambda c: counts[c]) if doc.parties else None
 
@@ -194,8 +211,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("event_date", find_event_date, ("dates", "opening", "type_span", "ref", "precision", "credit"),
           ("event_date",)),
     Stage("event_place", find_event_place, ("body", "opening", "type_span", "organizations", "persons",
-                                            "countries", "credit", "kb", "layout"), ("place", "place_span")),
-    Stage("parties", find_parties, ("persons", "countries", "opening", "layout"), ("parties", "home")),
+                                            "countries", "credit", "kb", "layout", "dates", "event_date",
+                                            "event_type"), ("place", "place_span")),
+    Stage("parties", find_parties, ("persons", "countries", "opening", "layout", "credit", "kb"), ("parties", "home")),
     Stage("organization_countries", find_organization_countries, ("body", "organizations", "home", "kb"),
           ("organizations",)),
     Stage("person_countries", find_person_countries, allegiance.NEEDS, ("persons",)),

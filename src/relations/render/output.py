@@ -1,7 +1,9 @@
 """Every output format, produced in one place for every command.
 
 Rows are plain dicts. `table` is for people (rich, colour only on a terminal);
-`json`, `jsonl` and `csv` are for programs. Text that came from articles is
+`json`, `jsonl` and `csv` are for programs; `html` (one self-contained page) and
+`ics` (a calendar) are for sharing a timeline, and `COMMAND_FORMATS` says which
+command takes which. Text that came from articles is
 untrusted: markup is escaped and control characters are shown visibly, and
 CSV cells that a spreadsheet would run as formulas are neutralised.
 """
@@ -10,15 +12,53 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "html", "ics")
+DATA_FORMATS = ("table", "json", "jsonl", "csv")
+COMMAND_FORMATS = {"timeline": FORMATS}   # every other command: DATA_FORMATS
+
+
+def check_format(fmt: str, command: str) -> str:
+    """The format, when the command can write it; otherwise a one-line error saying what it can write."""
+    allowed = COMMAND_FORMATS.get(command, DATA_FORMATS)
+    if fmt not in allowed:
+        from relations.errors import QueryError
+
+        raise QueryError(f"--format {fmt} is not available for {command}: use {', '.join(allowed)}")
+    return fmt
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Text with spans to highlight (search matches): styled in a table on a terminal, plain elsewhere."""
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def rich(self, style: str = "bold yellow"):
+        from rich.text import Text
+
+        out, pos = Text(), 0
+        for s, e in self.spans:
+            out.append(visible(self.text[pos:s]))
+            out.append(visible(self.text[s:e]), style=style)
+            pos = e
+        out.append(visible(self.text[pos:]))
+        return out
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: Any) -> str:
     """Control characters and escape sequences as visible `\\xNN` text, never as terminal codes."""
     s = "" if text is None else str(text)
+    if any("\udc80" <= c <= "\udcff" for c in s):  # a file name that is not UTF-8
+        from relations.article.reader import shown_path
+
+        s = shown_path(s)
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", s)
 
 
@@ -59,10 +99,22 @@ def _cell(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+def _table_cell(v: Any, escape):
+    if isinstance(v, Marked):
+        return v.rich()
+    return escape(visible(_cell(v)))
+
+
 def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str | None = None,
-           console=None, records: Iterable[dict] | None = None) -> str | None:
-    """Write rows in the chosen format. Machine formats carry whole records when given."""
-    if fmt == "json":
+           console=None, records: Iterable[dict] | None = None, sources: dict | None = None) -> str | None:
+    """Write rows in the chosen format. Machine formats carry whole records when given; `html` and `ics`
+    take timeline entries as records, and sources (record id to record) for their evidence."""
+    if fmt in ("html", "ics"):
+        from relations.render import calendar, page
+
+        write = page.write if fmt == "html" else calendar.write
+        write(list(records if records is not None else rows), title=title or "", sources=sources, stream=sys.stdout)
+    elif fmt == "json":
         import orjson
 
         data = list(records) if records is not None else list(rows)
@@ -92,7 +144,7 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str
         for c in columns:
             table.add_column(c, overflow="fold")
         for r in rows:
-            table.add_row(*[escape(visible(_cell(r.get(c)))) for c in columns])
+            table.add_row(*[_table_cell(r.get(c), escape) for c in columns])
         console.print(table)
         if not rows:
             console.print("(nothing found)")

@@ -126,3 +126,13 @@ def highlighted(rec: dict) -> Text:
     for s, e in controls:
         t.stylize("dim", s, e)
     return t
+
+
+def render_others(others: list[dict], console) -> None:
+    """The other reports of the record's happening, after the record."""
+    if not others:
+        return
+    console.print("\n[bold]Also reported by:[/bold]")
+    for o in others:
+        console.print(f"  {escape(visible(o['agency']))} — {escape(visible(o['id']))} "
+                      f"({escape(visible(o['date']))}): {escape(visible(o['title'][:90]))}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,8 +29,18 @@ def _noop(_: str) -> None:
     pass
 
 
-SNIFF_BYTES = 1 << 20   # how much of the head `not_jsonl` looks at
+SNIFF_BYTES = 1 << 20   # how much of the head `not_jsonl` looks for binary data in, and of one line it parses
 SNIFF_LINES = 50
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+          (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def dumps(rec: dict) -> bytes:
@@ -41,19 +52,41 @@ def dumps(rec: dict) -> bytes:
 
 
 class Archive:
+    """One archive file. A symbolic link is followed once, here: the lock, the index, the temporary
+    file of a rewrite and the rename all use the real file, so the link itself is kept."""
+
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+        self.path = Path(os.path.realpath(path))
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.torn_path = self.path.with_name(self.path.name + ".torn")
 
     # reading ------------------------------------------------------------
 
+    def refuse_special(self) -> None:
+        """Refuse, untouched, a path that is not a regular file (a folder, device, FIFO or socket)."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot read ({exc.strerror})") from None
+        for test, kind in _KINDS:
+            if test(mode):
+                raise ArchiveError(f"{self.path}: is {kind}, not an archive file; left untouched")
+
+    def require(self) -> None:
+        """For a question: the archive must exist (an empty answer from a mistyped path would mislead)."""
+        self.refuse_special()
+        if not self.path.exists():
+            raise ArchiveError(f"{self.path}: no such archive (`relations ingest` creates it)")
+
     def lines(self, warn: Warn = _noop) -> Iterator[tuple[int, int, bytes]]:
-        """(line number, byte offset, raw line) for every complete line."""
+        """(line number, byte offset, raw line ending in a newline) for every complete line.
+
+        A last line without its newline is complete when it holds a whole JSON object."""
+        self.refuse_special()
         if not self.path.exists():
             return
-        if self.path.is_dir():
-            raise ArchiveError(f"{self.path}: is a folder, not an archive file")
         try:
             fh = open(self.path, "rb")
         except OSError as exc:
@@ -62,32 +95,82 @@ class Archive:
             offset = 0
             for n, line in enumerate(fh, 1):
                 if not line.endswith(b"\n"):
+                    if _is_object(line):
+                        yield n, offset, line + b"\n"
+                        return
                     warn(f"{self.path.name}:{n}: incomplete last line ignored (an interrupted write; the next ingest repairs it)")
                     return
                 yield n, offset, line
                 offset += len(line)
 
+    def unterminated_record(self) -> bool:
+        """The file ends in a whole JSON object without its final newline (a hand edit)."""
+        try:
+            with open(self.path, "rb") as fh:
+                size = fh.seek(0, os.SEEK_END)
+                if size == 0:
+                    return False
+                fh.seek(size - 1)
+                if fh.read(1) == b"\n":
+                    return False
+                start = self._tail_start(fh, size)
+                fh.seek(start)
+                return _is_object(fh.read())
+        except OSError:
+            return False
+
+    def _head_lines(self) -> Iterator[tuple[bytes, bool]]:
+        """The first non-empty lines (at most SNIFF_LINES): (line, ends in a newline). A line longer
+        than SNIFF_BYTES comes back as its first SNIFF_BYTES, the rest skipped unread into memory."""
+        with open(self.path, "rb") as fh:
+            count = 0
+            while count < SNIFF_LINES:
+                line = fh.readline(SNIFF_BYTES)
+                if not line:
+                    return
+                done = line.endswith(b"\n")
+                while not done:
+                    more = fh.readline(SNIFF_BYTES)
+                    if not more:
+                        break
+                    done = more.endswith(b"\n")
+                if line.strip():
+                    count += 1
+                    yield line, done
+
     def not_jsonl(self) -> str | None:
         """Why the file is plainly not a JSON Lines archive at all, or None when it may be one.
 
-        Only the head of the file is read: binary data, or no line there that starts
-        like a JSON object. A damaged line inside a real archive is not this.
+        Only the head is read: binary data, or none of its first lines is one whole JSON
+        object (a pretty-printed JSON export, a CSV, a text). A first line torn by a crash
+        (no newline yet) may still be an archive; a damaged first line followed by records
+        is a damaged archive (`damaged_head`), not this.
         """
+        self.refuse_special()
         try:
             with open(self.path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
-        except (FileNotFoundError, IsADirectoryError):
+            if not head.strip():
+                return None
+            if b"\x00" in head:
+                return "binary data"
+            for line, done in self._head_lines():
+                if _is_object(line) or (not done and line.lstrip().startswith(b"{")):
+                    return None
+        except FileNotFoundError:
             return None
         except OSError as exc:
             raise ArchiveError(f"{self.path}: cannot read ({exc.strerror})") from None
-        if not head.strip():
-            return None
-        if b"\x00" in head:
-            return "binary data"
-        lines = [ln.strip() for ln in head.split(b"\n")[:SNIFF_LINES]]
-        if any(ln.startswith(b"{") for ln in lines if ln):
-            return None
-        return "no line starts a JSON object"
+        return "none of its first lines is one JSON object"
+
+    def damaged_head(self) -> bool:
+        """The first line is not a JSON object, though later lines are (checked after `not_jsonl`)."""
+        try:
+            for line, done in self._head_lines():
+                return done and not _is_object(line)
+        except OSError:
+            return False
+        return False
 
     def _require_jsonl(self) -> None:
         reason = self.not_jsonl()
@@ -150,10 +233,24 @@ class Archive:
         if not os.access(folder, os.W_OK):
             raise ArchiveError(f"{self.path}: the folder {folder} is not writable")
 
+    def _check_writable(self) -> None:
+        """A file this process may not write is refused before anything is changed."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise ArchiveError(f"{self.path}: the archive is read-only ({exc.strerror}); nothing was changed") from None
+            raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
+        os.close(fd)
+
     @contextmanager
     def writing(self, timeout: float = 30.0, notify: Warn = _noop, warn: Warn = _noop):
         """Hold the writers' lock (waiting up to `timeout` seconds), with a repaired tail."""
+        self.refuse_special()
         self._check_folder()
+        self._check_writable()
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -175,6 +272,9 @@ class Archive:
                         raise ArchiveError(f"{self.path}: another process is still writing after {timeout:g} s; try again later") from None
                     time.sleep(0.05)
             self._require_jsonl()  # never cut or append to a file that is not an archive
+            if self.damaged_head():
+                raise ArchiveError(f"{self.path}:1: the first line is not a record; nothing was written "
+                                   "(`relations check` names every damaged line: repair or remove it)")
             self._remove_stale_temps(warn)
             self.repair_tail(warn)
             yield self
@@ -190,33 +290,47 @@ class Archive:
             except OSError:
                 pass
 
+    @staticmethod
+    def _tail_start(fh, size: int) -> int:
+        """The offset where the last line begins."""
+        pos = size
+        while pos > 0:
+            step = min(65536, pos)
+            pos -= step
+            fh.seek(pos)
+            i = fh.read(step).rfind(b"\n")
+            if i >= 0:
+                return pos + i + 1
+        return 0
+
     def repair_tail(self, warn: Warn = _noop) -> None:
-        """Cut a partial last line left by a crash, keeping it in `*.torn`."""
+        """Cut a partial last line left by a crash, keeping it in `*.torn`; a whole JSON object
+        without its newline (a hand edit) is a record, and gets the newline instead."""
         if not self.path.exists():
             return
+        try:
+            self._repair_tail(warn)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot repair its last line ({exc.strerror}); nothing was written") from None
+
+    def _repair_tail(self, warn: Warn) -> None:
         with open(self.path, "rb+") as fh:
-            fh.seek(0, os.SEEK_END)
-            size = fh.tell()
+            size = fh.seek(0, os.SEEK_END)
             if size == 0:
                 return
             fh.seek(size - 1)
             if fh.read(1) == b"\n":
                 return
-            # find the start of the partial line
-            pos = size
-            chunk = 65536
-            start = 0
-            while pos > 0:
-                step = min(chunk, pos)
-                pos -= step
-                fh.seek(pos)
-                data = fh.read(step)
-                i = data.rfind(b"\n")
-                if i >= 0:
-                    start = pos + i + 1
-                    break
+            start = self._tail_start(fh, size)
             fh.seek(start)
             torn = fh.read()
+            if _is_object(torn):
+                fh.seek(size)
+                fh.write(b"\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+                warn(f"{self.path.name}: the last record had no final newline; added one")
+                return
             with open(self.torn_path, "ab") as t:
                 t.write(torn + b"\n")
                 t.flush()
@@ -229,8 +343,8 @@ class Archive:
     def append(self, records: Iterable[dict]) -> int:
         """Append records, one whole line per `write`, and fsync before returning. Hold `writing()` around it.
 
-        Should a write fail (disk full, an I/O error), the partial line is cut off at
-        once, so the archive holds exactly the lines written whole.
+        Should a write or the fsync fail (disk full, an I/O error), everything this call
+        wrote is cut off at once, so the archive holds exactly the records reported written.
         """
         return self.append_lines(dumps(rec) for rec in records)
 
@@ -240,23 +354,25 @@ class Archive:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
             raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
-        n = 0
+        n, start = 0, None
         try:
-            end = os.lseek(fd, 0, os.SEEK_END)
+            start = os.lseek(fd, 0, os.SEEK_END)
             for line in lines:
-                try:
-                    written = os.write(fd, line)
-                except OSError as exc:
-                    self._cut(fd, end)
-                    raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
+                written = os.write(fd, line)
                 if written != len(line):
-                    self._cut(fd, end)
-                    raise ArchiveError(f"{self.path}: short write ({written} of {len(line)} bytes; is the disk full?)")
-                end += written
+                    self._cut(fd, start)
+                    raise ArchiveError(f"{self.path}: short write ({written} of {len(line)} bytes; is the disk full?); "
+                                       "nothing of this batch was kept")
                 n += 1
             os.fsync(fd)
         except OSError as exc:
-            raise ArchiveError(f"{self.path}: cannot write ({exc.strerror})") from None
+            if start is not None:  # all of the batch or none of it: no line is left that was not reported
+                self._cut(fd, start)
+            raise ArchiveError(f"{self.path}: cannot write ({exc.strerror}); nothing of this batch was kept") from None
+        except BaseException:
+            if start is not None:
+                self._cut(fd, start)
+            raise
         finally:
             os.close(fd)
         return n
@@ -296,19 +412,23 @@ class Archive:
             else:
                 os.chmod(tmp, 0o644)
             os.replace(tmp, self.path)
+        except OSError as exc:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise ArchiveError(f"{self.path}: cannot rewrite ({exc.strerror}); the archive was not changed") from None
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        try:
             dfd = os.open(self.path.parent, os.O_RDONLY)
             try:
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
         except OSError as exc:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise ArchiveError(f"{self.path}: cannot rewrite ({exc.strerror})") from None
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+            raise ArchiveError(f"{self.path}: rewritten, but its folder could not be synced ({exc.strerror}); "
+                               "the change may not survive a power cut") from None
         return n
 
     def transform(self, fn: Callable[[dict], dict | None], warn: Warn = _noop,

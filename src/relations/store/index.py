@@ -52,13 +52,14 @@ import orjson
 
 from relations.digest import blake2b as _blake2b
 from relations.record import SHOWN_IDS, content_key, file_key, one_id
+from relations.store import search
 
 if TYPE_CHECKING:
     from relations.store.archive import Archive
 
 Warn = Callable[[str], None]
 
-VERSION = 12
+VERSION = 13
 BLOCK = 4096
 SAMPLES = 8            # interior blocks hashed besides the first and the last
 BATCH = 2000           # records per executemany batch while indexing
@@ -93,7 +94,9 @@ def _entries_version() -> str:
              "past_events": [{"date": "1960-12-02", "text": "c"}, {"date": None, "text": "d"}]}
     from relations.render.output import jsonl_line
 
-    return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest()
+    from relations.grouping import RULES
+
+    return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest() + RULES
 
 
 _SCHEMA = """
@@ -121,7 +124,7 @@ CREATE INDEX IF NOT EXISTS rec_fkey ON rec(fkey);
 CREATE UNIQUE INDEX IF NOT EXISTS name_key ON name(kind, key);
 CREATE UNIQUE INDEX IF NOT EXISTS tl_key ON tl(a, b, date, rank, rid, n, seq);
 """
-_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad")
+_TABLES = ("meta", "rec", "country", "pair", "tl", "tlodd", "topic", "name", "actor", "bad", "fts")
 _TL_ORDER = "date, rank, rid, n, seq"   # query.timeline's sort key, then archive order
 _TL_KEY = _TL_ORDER                      # a `tl` row's key: that of its first line
 _NS = "q"        # `tl.ns`: for each line, its record's line number << 16 | its position in the record
@@ -133,6 +136,10 @@ class Stale(Exception):
 
 class Unusable(Exception):
     """No index can be used here (for example a read-only folder): scan instead."""
+
+
+class Unterminated(Unusable):
+    """The archive ends in a whole record without its newline, which the index leaves out: scan (no warning)."""
 
 
 def _fingerprint(fd: int, size: int) -> str:
@@ -411,10 +418,7 @@ class Index:
                 return self.fd
             os.close(self.fd)
             self.fd = None
-        if path.is_dir():
-            from relations.errors import ArchiveError
-
-            raise ArchiveError(f"{path}: is a folder, not an archive file")
+        self.archive.refuse_special()  # never open a FIFO (it blocks) nor put an index beside a device
         self.fd = os.open(path, os.O_RDONLY)
         return self.fd
 
@@ -539,6 +543,10 @@ class Index:
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
+        from relations.store import events
+
+        events.create(conn)  # the grouping of reports into happenings, derived with the rest
+        search.create(conn)
         self._names.clear()
 
     def _name_id(self, conn: sqlite3.Connection, key: tuple[int, str]) -> int:
@@ -576,6 +584,10 @@ class Index:
         topics: list[tuple] = []
         actors: list[tuple] = []
         bads: list[tuple] = []
+        from relations.store.events import Grouper
+
+        grouper = Grouper(conn, bulk)
+        texts: list[tuple] = []
 
         def flush():
             conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -591,8 +603,10 @@ class Index:
             conn.executemany("INSERT OR IGNORE INTO topic(topic, n) VALUES (?, ?)", topics)
             conn.executemany("INSERT OR IGNORE INTO actor(nid, n) VALUES (?, ?)", actors)
             conn.executemany("INSERT OR REPLACE INTO bad(n, what) VALUES (?, ?)", bads)
-            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads):
+            conn.executemany(search.INSERT, texts)
+            for lst in (recs, countries, pairs, tls, odds, topics, actors, bads, texts):
                 lst.clear()
+            grouper.flush()
 
         offset = start
         with os.fdopen(os.dup(self.handle), "rb", buffering=1 << 20) as fh:
@@ -629,14 +643,18 @@ class Index:
                         else:
                             tls.extend((a, b, d, rank, rid, n, seq, ln) for d, rank, rid, seq, ln in rows)
                 topics.extend((t, n) for t in tps)
+                texts.append(search.row(rec, n))
                 actors.extend((self._name_id(conn, k), n) for k in set(names))
+                grouper.add(n, rec)
                 if len(recs) >= BATCH:
                     flush()
         flush()
+        grouper.finish()
         if bulk:
             _write_timeline(conn, conn.execute(f"SELECT a, b, {_TL_ORDER}, line FROM temp.tlstage "
                                                f"ORDER BY a, b, {_TL_ORDER}"))
             conn.execute("DROP TABLE temp.tlstage")
+            search.optimise(conn)
         return offset, line_no
 
     # reading ------------------------------------------------------------
@@ -670,6 +688,8 @@ class Index:
         """Open a read transaction on a fresh index; warn about skipped lines as a scan would."""
         if not self.ensure(keep_open=True):
             return False
+        if self.partial and self.archive.unterminated_record():
+            raise Unterminated("the last record has no final newline")
         self._warn_problems()
         return True
 
@@ -683,9 +703,12 @@ class Index:
         where, args = [], []
         if since or until:
             where.append("r.date IS NOT NULL")
-        if since:
-            where.append("r.sdate >= ?")
-            args.append(since)
+        if since:  # or a year or month that holds `since` (query.in_range)
+            from relations.query import coarser
+
+            wider = coarser(since)
+            where.append("(r.sdate >= ?" + "".join(" OR r.sdate = ?" for _ in wider) + ")")
+            args.extend([since, *wider])
         if until:
             where.append("r.sdate < ?")
             args.append(_successor(until))
@@ -759,16 +782,17 @@ class Index:
         q = self.db.execute
         q("PRAGMA mmap_size=2147418112")  # the pair's runs are read in place, not copied page by page
         whole = not (since or until or topic)
-        sql, params = f"SELECT lines{'' if whole else ', ns'} FROM tl WHERE a = ? AND b = ?", [x, y]
-        if since:  # from the run holding the first line dated `since` or later
+        sql, params = f"SELECT lines{'' if whole else ', ns, date'} FROM tl WHERE a = ? AND b = ?", [x, y]
+        low = since[:4] if since else None  # a line dated only by the year or month of `since` touches it
+        if since:  # from the run holding the first line dated `low` or later
             first = q(f"SELECT {_TL_KEY} FROM tl WHERE a = ? AND b = ? AND date < ? ORDER BY a DESC, b DESC, "
-                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, since)).fetchone()
+                      "date DESC, rank DESC, rid DESC, n DESC, seq DESC LIMIT 1", (x, y, low)).fetchone()
             if first is not None:
                 sql += f" AND ({_TL_KEY}) >= (?, ?, ?, ?, ?)"
                 params.extend(first)
             else:
                 sql += " AND date >= ?"
-                params.append(since)
+                params.append(low)
         if until:
             end = _successor(until)
             sql += " AND date < ?"
@@ -780,20 +804,20 @@ class Index:
         if topic:
             having = {n for n, in q("SELECT t.n FROM pair p JOIN topic t ON t.topic = ? AND t.n = p.n "
                                     "WHERE p.a = ? AND p.b = ?", (topic, x, y))}
+        from relations.query import in_range
+
         out = []
         loads = orjson.loads
-        for i, (lines, ns) in enumerate(rows):
-            edge = (since and i == 0) or (until and i == len(rows) - 1)
+        for i, (lines, ns, start) in enumerate(rows):
+            edge = (since and start < since) or (until and i == len(rows) - 1)
             if not edge and having is None:
                 out.append(lines)
                 continue
             for line, v in zip(_split(lines), _unpack(ns)):
                 if having is not None and v >> 16 not in having:
                     continue
-                if edge:  # in_range on strings: value[:len(since)] >= since, value[:len(until)] <= until
-                    d = loads(line)["date"]
-                    if (since and d < since) or (until and d >= end):
-                        continue
+                if edge and not in_range(loads(line)["date"], since, until):
+                    continue
                 out.append(line)
         return out
 
@@ -848,7 +872,7 @@ def _answer(archive: Archive, warn: Warn, fn, scan) -> Iterator:
                     pass
             break
         except Unusable as exc:
-            if os.environ.get(NO_INDEX_ENV) != "1":
+            if os.environ.get(NO_INDEX_ENV) != "1" and not isinstance(exc, Unterminated):
                 warn(f"index not used ({exc}); reading the whole archive")
             break
         except sqlite3.DatabaseError as exc:
@@ -951,17 +975,26 @@ class Seen:
                 "SELECT 1 FROM rec WHERE ckey = ? LIMIT 1", (_hexkey(k),)).fetchone() is not None)
             self.files = _Keys(lambda k: isinstance(k, str) and q(
                 "SELECT 1 FROM rec WHERE fkey = ? LIMIT 1", (_stored_fkey(k),)).fetchone() is not None)
+            self._file_id = lambda k: (q("SELECT id FROM rec WHERE fkey = ? ORDER BY n LIMIT 1",
+                                         (_stored_fkey(k),)).fetchone() or ("?",))[0]
         except (Unusable, Stale, sqlite3.DatabaseError):
             self.ix.close()
             self.ix = None
             self.ids, self.contents, self.files = set(), set(), set()  # type: ignore[assignment]
+            by_file: dict[str, str] = {}
             for rec in archive.records(warn):
                 self.ids.add(rec["id"])
                 self.contents.add(content_key(rec))
                 self.files.add(file_key(rec))
+                by_file.setdefault(file_key(rec), rec["id"])
+            self._file_id = lambda k: by_file.get(k, "?")
         except BaseException:  # refused (not JSON Lines, a folder): nothing is left open
             self.ix.close()
             raise
+
+    def file_id(self, fkey: str) -> str:
+        """The id of the first record read from these bytes (one that `files` holds)."""
+        return self._file_id(fkey)
 
     def __enter__(self):
         return self
