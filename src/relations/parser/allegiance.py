@@ -90,7 +90,8 @@ def _from_office(p: Person, doc: Doc) -> None:
     cities = known_places(doc.kb).cities
     words = [lead.group(), lead.group().split()[0]] if lead else []
     code = next((cities[fold(w)] for w in words if cities.get(fold(w))), None)
-    if code:
+    # ("Federal Foreign Minister": a town called Federal in a country the story never names is not the office's)
+    if code and (code in doc.parties or any(m.code == code for m in doc.countries)):
         p.country, p.country_how = code, "office named after a city"
 
 
