@@ -73,7 +73,7 @@ def main(ctx, archive, dictionaries):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--date", "default_date", help="Publication date (YYYY-MM-DD) for files that state none.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse in this many processes.")
-@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0), help="Seconds to wait for another writer.")
 @click.pass_context
 def ingest(ctx, paths, default_date, jobs, wait):
     """Parse article files (or folders of *.txt, recursively) into the archive."""
@@ -169,7 +169,7 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
         render(rows, query.LIST_COLUMNS, fmt)
         return
     recs = list(recs)
-    render([query.list_row(r) for r in recs], query.LIST_COLUMNS, fmt, records=recs)
+    render([query.list_row(r) for r in recs], query.LIST_COLUMNS, fmt, records=recs, priority=query.LIST_PRIORITY)
 
 
 @main.command()
@@ -181,7 +181,7 @@ def show(ctx, record_id, fmt):
     from relations.store.index import find_record
 
     rec = find_record(_archive(ctx), record_id, _warn)
-    fmt = fmt or ("table" if sys.stdout.isatty() else "json")
+    fmt = _fmt(fmt)
     if fmt == "table":
         from relations.render.console import make_console
         from relations.render.show import render_record
@@ -194,34 +194,75 @@ def show(ctx, record_id, fmt):
         render([row], list(row), fmt, records=[rec] if fmt != "csv" else None)
 
 
+def _steering(f):
+    f = click.option("--kind", "kinds", multiple=True,
+                     help="Only entries of this kind: an event type, signed (any document), "
+                          "'signed agreement', referenced... (repeatable).")(f)
+    f = click.option("--no-referenced", is_flag=True, help="Leave out the earlier events the stories refer to.")(f)
+    f = click.option("--limit", type=click.IntRange(1), help="At most this many entries.")(f)
+    f = click.option("--oldest/--newest", "oldest", default=True, help="Oldest first (the default) or newest first.")(f)
+    f = click.option("--by", type=click.Choice(["year", "month"]),
+                     help="Counts per year or month and kind instead of the entries.")(f)
+    return f
+
+
 @main.command()
 @click.argument("country_a")
 @click.argument("country_b")
 @_filters
+@_steering
 @_format
 @click.pass_context
-def timeline(ctx, country_a, country_b, since, until, topic, fmt):
+def timeline(ctx, country_a, country_b, since, until, topic, kinds, no_referenced, limit, oldest, by, fmt):
     """The dated history between two countries, oldest first."""
-    from relations import query
+    from relations import query, steering
     from relations.render.output import render
 
     kb = _kb(ctx)
-    a, b = query.resolve_countries([country_a, country_b], kb)
+    a, b = query.resolve_pair(country_a, country_b, kb)
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
     topic = query.resolve_topic(topic, kb)
+    kinds = steering.check_kinds(kinds)
     from relations.store import index
 
     fmt = _fmt(fmt)
-    if fmt == "jsonl":  # the index keeps these lines ready to print
+    steered = kinds or no_referenced or limit or not oldest or by
+    if fmt == "jsonl" and not steered:  # the index keeps these lines ready to print
         from relations.render.output import write_serialised
 
         write_serialised(index.timeline_jsonl(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic))
         return
     entries = index.timeline(_archive(ctx), a, b, _warn, since=since, until=until, topic=topic)
+    title = f"{kb.country_name(a)} – {kb.country_name(b)}"
+    if steered:
+        entries = steering.steer(entries, kinds=kinds, referenced=not no_referenced, newest=not oldest,
+                                 limit=None if by else limit)
+    if by:
+        _periods(steering.periods(entries, by), fmt, f"{title}, by {by}")
+        return
+    _timeline_out(entries, fmt, title)
+
+
+def _timeline_out(entries: list[dict], fmt: str, title: str) -> None:
+    from relations.render.output import render
+
+    if fmt == "csv":  # a column of its own for programs; people read the mark beside the record
+        render(entries, ["date", "kind", "what", "place", "record", "referenced"], fmt)
+        return
     rows = [] if fmt == "json" else [  # json carries the entries themselves
         {**e, "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
-    title = f"{kb.country_name(a)} – {kb.country_name(b)}"
-    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries)
+    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries,
+           priority=["date", "kind", "what", "record", "place"])
+
+
+def _periods(counts, fmt: str, title: str) -> None:
+    from dataclasses import asdict
+
+    from relations.render.output import render
+    from relations.steering import period_rows
+
+    rows, cols = period_rows(counts, bars=fmt == "table")
+    render(rows, cols, fmt, title=title, records=[asdict(c) for c in counts] if fmt in ("json", "jsonl") else None)
 
 
 @main.command(name="eval")
@@ -236,7 +277,7 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
     from relations.render.output import render
 
     scores = evaluate(list(gold_dirs), _kb(ctx))
-    fmt = fmt or ("table" if sys.stdout.isatty() else "table")
+    fmt = _fmt(fmt)
     if details:
         rows = [{"file": s.name, **m} for s in scores for m in s.misses]
         rows.sort(key=lambda r: (r["field"], r["kind"], r["file"]))
@@ -244,6 +285,11 @@ def eval_(ctx, gold_dirs, details, per_file, fmt):
         return
     if per_file:
         rows = [{"file": s.name, **file_f1(s)} for s in scores]
+        if fmt == "table":  # one short row per article: its mean and the fields below 1.0
+            from relations.evaluate import per_file_brief
+
+            render(per_file_brief(rows), ["file", "mean", "below 1.0"], fmt)
+            return
         cols = ["file"] + sorted({k for r in rows for k in r if k != "file"})
         render(rows, cols, fmt)
         return
@@ -271,7 +317,7 @@ def check(ctx):
 
 
 @main.command()
-@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0), help="Seconds to wait for another writer.")
 @click.pass_context
 def reparse(ctx, wait):
     """Parse every record's stored text again with the current dictionaries (an atomic rewrite)."""
@@ -288,7 +334,7 @@ def reparse(ctx, wait):
 
 @main.command()
 @click.argument("record_id")
-@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for another writer.")
+@click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0), help="Seconds to wait for another writer.")
 @click.pass_context
 def delete(ctx, record_id, wait):
     """Remove one record, by id or unique id prefix (an atomic rewrite)."""
