@@ -175,18 +175,24 @@ def list_(ctx, since, until, topic, country, actor, limit, fmt):
 @main.command()
 @click.argument("record_id")
 @_format
+@click.option("--no-text", is_flag=True, help="Only the header, actors, topics and events, not the article text.")
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
 @click.pass_context
-def show(ctx, record_id, fmt):
-    """One record in full, by id or unique id prefix, with its evidence highlighted."""
+def show(ctx, record_id, fmt, no_text, no_pager):
+    """One record in full, by id or unique id prefix, with its evidence marked in the text."""
     from relations.store.index import find_record
 
     rec = find_record(_archive(ctx), record_id, _warn)
-    fmt = _fmt(fmt)
+    _show_record(rec, _fmt(fmt), text=not no_text, pager=not no_pager)
+
+
+def _show_record(rec: dict, fmt: str, *, text: bool = True, pager: bool = False) -> None:
     if fmt == "table":
         from relations.render.console import make_console
+        from relations.render.pager import paged
         from relations.render.show import render_record
 
-        render_record(rec, make_console())
+        paged(lambda console: render_record(rec, console, text=text), make_console(), enabled=pager)
     else:
         from relations.render.output import render
 
@@ -263,6 +269,29 @@ def _periods(counts, fmt: str, title: str) -> None:
 
     rows, cols = period_rows(counts, bars=fmt == "table")
     render(rows, cols, fmt, title=title, records=[asdict(c) for c in counts] if fmt in ("json", "jsonl") else None)
+
+
+@main.command()
+@click.argument("country_a")
+@click.argument("country_b")
+@click.option("--since", help="From this publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", help="Up to this publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="How many topics and persons.")
+@_format
+@click.pass_context
+def summary(ctx, country_a, country_b, since, until, top, fmt):
+    """A relation at a glance: records and events per year, kinds, topics, persons, agreements."""
+    from relations import query
+    from relations.render.summary import render_summary
+    from relations.store import index
+    from relations.summary import summarise
+
+    kb = _kb(ctx)
+    a, b = query.resolve_pair(country_a, country_b, kb)
+    since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
+    recs = index.list_records(_archive(ctx), _warn, since=since, until=until, codes=[a, b])
+    render_summary(summarise(recs, a, b, since=since, until=until, top=top), _fmt(fmt),
+                   f"{kb.country_name(a)} – {kb.country_name(b)}")
 
 
 @main.command(name="eval")

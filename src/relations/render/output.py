@@ -100,7 +100,7 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str
 # columns whose values are one token (ids, dates, codes, numbers): never wrapped
 ATOMIC = frozenset({"id", "date", "record", "parties", "event", "kind", "n", "precision", "recall", "f1",
                     "referenced", "period", "count", "total", "year", "status", "code", "type", "records",
-                    "events", "field", "file", "bar", "mean"})
+                    "events", "field", "file", "bar", "mean", "events bar"})
 
 
 def _column_needs(rows: Sequence[dict], columns: Sequence[str]) -> dict[str, tuple[int, int]]:
