@@ -141,26 +141,46 @@ def _format(f):
     return click.option("--format", "fmt", type=FORMAT, help="Output format (table on a terminal, else jsonl).")(f)
 
 
+def _dates(f):
+    f = click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")(f)
+    f = click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD.")(f)
+    return f
+
+
+def _list_filters(f):
+    f = click.option("--party", multiple=True,
+                     help="A country of the relation the story is about (repeatable: all must be parties).")(f)
+    f = click.option("--event", "events", multiple=True, help="Main event of this type (repeatable: any of them).")(f)
+    f = click.option("--agency", help="Credited to this agency (VNS matches VNA/VNS).")(f)
+    f = click.option("--topic", "topics", multiple=True, help="Only records with this topic id (repeatable).")(f)
+    f = click.option("--all-topics", is_flag=True, help="With several --topic: records with all of them, not any.")(f)
+    f = click.option("--sort", type=click.Choice(["newest", "oldest", "id"]), default="newest", show_default=True,
+                     help="Order of the records.")(f)
+    return f
+
+
 @main.command(name="list")
-@_filters
-@click.option("--country", multiple=True, help="A country in any form (repeatable: all must be present).")
-@click.option("--actor", help="A person or organisation name (partial, accent-insensitive).")
+@_dates
+@click.option("--country", multiple=True, help="A country in any form, mentioned anywhere (repeatable: all must be present).")
+@_list_filters
+@click.option("--actor", help="A person or organisation: whole words of the name or the acronym, accent-insensitive.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many records.")
 @_format
 @click.pass_context
-def list_(ctx, since, until, topic, country, actor, limit, fmt):
+def list_(ctx, since, until, country, party, events, agency, topics, all_topics, sort, actor, limit, fmt):
     """Records, newest first."""
-    from relations import query
-    from relations.store import index
+    from relations import filters, query
     from relations.render.output import render
 
     since, until = query.check_date(since, "--since"), query.check_date(until, "--until")
-    kb = _kb(ctx) if country or topic is not None else None  # the dictionaries only when a word needs them
+    kb = _kb(ctx) if country or party or topics else None  # the dictionaries only when a word needs them
+    chosen = filters.Filters(parties=tuple(query.resolve_countries(party, kb)) if party else (),
+                             events=filters.check_events(events), agency=agency,
+                             topics=tuple(query.resolve_topic(t, kb) for t in topics), all_topics=all_topics)
     codes = query.resolve_countries(country, kb) if country else []
-    topic = query.resolve_topic(topic, kb)
     fmt = _fmt(fmt)
-    recs = index.list_records(_archive(ctx), _warn, since=since, until=until, codes=codes, topic=topic,
-                              actor=actor, limit=limit)
+    recs = filters.list_records(_archive(ctx), _warn, since=since, until=until, countries=codes, filters=chosen,
+                                actor=actor, sort=sort, limit=limit)
     rows = (query.list_row(r) for r in recs)
     if fmt == "jsonl":  # streams: a whole archive goes out in small memory
         render([], [], fmt, records=recs)

@@ -90,10 +90,12 @@ def resolve_topic(topic: str | None, kb: Knowledge) -> str | None:
 
 
 def actor_matches(rec: dict, needle: str) -> bool:
-    n = fold_key(needle)
+    """A person or organisation whose name holds the needle as whole words (`UN` is not in `Tunisian`),
+    or whose acronym is the needle; both folded (accents, case and punctuation set aside)."""
+    n = f" {fold_key(needle)} "
     for a in rec.get("actors", []):
         if a.get("kind") in ("person", "organization"):
-            if n in fold_key(a.get("name") or "") or (a.get("acronym") and n == fold_key(a["acronym"])):
+            if n in f" {fold_key(a.get('name') or '')} " or (a.get("acronym") and n.strip() == fold_key(a["acronym"])):
                 return True
     return False
 

@@ -691,8 +691,8 @@ class Index:
                 raise Stale("names folded otherwise")
             needle = fold_key(actor)
             filters.append(("actor", "SELECT a.n FROM name m JOIN actor a ON a.nid = m.nid "
-                                     "WHERE (m.kind = 0 AND instr(m.key, ?) > 0) OR (m.kind = 1 AND m.key = ?)",
-                            [needle, needle]))
+                                     "WHERE (m.kind = 0 AND instr(' ' || m.key || ' ', ?) > 0) OR (m.kind = 1 AND m.key = ?)",
+                            [f" {needle} ", needle]))  # whole words, as query.actor_matches
         order = " ORDER BY r.sdate DESC, r.id DESC, r.n"
         lim = f" LIMIT {int(limit)}" if limit else ""
         # drive from the rarest filter when it is rare; otherwise walk the date index newest first
