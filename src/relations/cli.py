@@ -76,20 +76,15 @@ def main(ctx, archive, dictionaries):
 @click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0), help="Seconds to wait for another writer.")
 @click.pass_context
 def ingest(ctx, paths, default_date, jobs, wait):
-    """Parse article files (or folders of *.txt, recursively) into the archive."""
+    """Parse article files (or folders of *.txt in any case, recursively; - for standard input) into the archive."""
     from datetime import date
 
     from relations.ingest import count_files, ingest as run
-    from relations.query import check_date
 
-    if default_date:
-        check_date(default_date, "--date")
-        if len(default_date) != 10:
-            from relations.errors import QueryError
-
-            raise QueryError("--date needs a full day: YYYY-MM-DD")
+    _check_default_date(default_date)
     kb_dirs = ctx.obj["dictionaries"]
     _kb(ctx)  # a malformed dictionary fails here, once, before any file
+    stdin = _stdin_bytes(paths)
     total = count_files(list(paths)) if sys.stderr.isatty() else 0  # the progress bar only needs it
     consoles = []  # the error console, made when first needed: most runs print nothing through it
 
@@ -119,15 +114,47 @@ def ingest(ctx, paths, default_date, jobs, wait):
                 prog.advance(task)
 
             summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                          today=date.today(), progress=progress, notify=_warn, timeout=wait)
+                          today=date.today(), progress=progress, notify=_warn, timeout=wait, stdin=stdin)
     else:
         summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                      today=date.today(), progress=report, notify=_warn, timeout=wait)
+                      today=date.today(), progress=report, notify=_warn, timeout=wait, stdin=stdin)
     for w in summary.warnings:
         _warn(w)
-    click.echo(f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed")
-    if summary.failed:
+    _ingest_summary(ctx, summary)
+
+
+def _stdin_bytes(paths) -> bytes | None:
+    """The article on standard input when `-` is one of the paths."""
+    from relations.article.finder import STDIN
+
+    return sys.stdin.buffer.read() if STDIN in paths else None
+
+
+def _ingest_summary(ctx, summary) -> None:
+    """The one summary line, also after Ctrl-C or a failed write; its exit code."""
+    line = f"{summary.added} added, {summary.present} already present, {len(summary.failed)} failed"
+    if summary.skipped:
+        line += f", {summary.skipped} skipped (not an article suffix)"
+    if summary.interrupted:
+        line = f"interrupted: {line} (the {summary.added} added are stored)"
+    click.echo(line)
+    if summary.error:
+        click.echo(f"error: {summary.error}", err=True)
+    if summary.interrupted:
+        ctx.exit(130)
+    if summary.failed or summary.error:
         ctx.exit(1)
+
+
+def _check_default_date(default_date: str | None) -> None:
+    from relations.query import check_date
+
+    if default_date:
+        check_date(default_date, "--date")
+        if len(default_date) != 10:
+            from relations.errors import QueryError
+
+            raise QueryError("--date needs a full day: YYYY-MM-DD")
 
 
 def _filters(f):
@@ -139,6 +166,46 @@ def _filters(f):
 
 def _format(f):
     return click.option("--format", "fmt", type=FORMAT, help="Output format (table on a terminal, else jsonl).")(f)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--date", "default_date", help="Publication date (YYYY-MM-DD) for files that state none.")
+@_format
+@click.pass_context
+def parse(ctx, paths, default_date, fmt):
+    """Parse article files (or - for standard input) and print the records, writing nothing: a preview."""
+    from datetime import date
+
+    from relations.ingest import preview
+
+    _check_default_date(default_date)
+    _kb(ctx)
+    fmt = _fmt(fmt)
+    outs = list(preview(list(paths), default_date=default_date, dict_dirs=ctx.obj["dictionaries"],
+                        today=date.today(), stdin=_stdin_bytes(paths)))
+    for o in outs:
+        for w in o.warnings:
+            _warn(w)
+        if o.error:
+            _warn(f"failed {o.error}")
+    recs = [_loads(o.line) for o in outs if not o.error]
+    if fmt == "table":
+        for rec in recs:
+            _show_record(rec, fmt)
+    else:
+        from relations import query
+        from relations.render.output import render
+
+        render([query.list_row(r) for r in recs], query.LIST_COLUMNS, fmt, records=recs if fmt != "csv" else None)
+    if any(o.error for o in outs):
+        ctx.exit(1)
+
+
+def _loads(line: bytes) -> dict:
+    import orjson
+
+    return orjson.loads(line)
 
 
 def _dates(f):

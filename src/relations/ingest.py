@@ -6,6 +6,7 @@ taken in file order, so the archive is the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
@@ -17,7 +18,8 @@ from relations.store.archive import Archive, dumps
 from relations.store import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
-from relations.article.reader import discover, read_article
+from relations.article.finder import STDIN, find
+from relations.article.reader import MAX_BYTES, decode, read_article
 
 
 @dataclass
@@ -42,6 +44,14 @@ class Summary:
     added_ids: list[str] = field(default_factory=list)   # written whole and fsynced
     failed: list[Parsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped: int = 0                 # files in the folders passed over for their suffix
+    interrupted: bool = False        # stopped by Ctrl-C: `added` says what was stored
+    error: str | None = None         # a write failed after `added` records were stored
+
+    def warn(self, msg: str) -> None:
+        """A warning about the archive, once however many times it is read."""
+        if msg not in self.warnings:
+            self.warnings.append(msg)
 
 
 # one definition of "the same record" for ingest and the index that answers for it
@@ -50,11 +60,13 @@ _file_key = index_keys.file_key
 
 
 def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str, ...] = (),
-               today: date | None = None) -> Parsed:
-    """Read, parse and serialise one file; every user-caused problem comes back as an error string."""
+               today: date | None = None, raw: bytes | None = None) -> Parsed:
+    """Read, parse and serialise one file (or `raw`, the bytes of standard input); every
+    user-caused problem comes back as an error string."""
     rec = None
+    art = None
     try:
-        art = read_article(path)
+        art = decode(raw, path) if raw is not None else read_article(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
         return Parsed(path, dumps(rec), rec["id"], _content_key(rec), _file_key(rec), None, art.warnings)
@@ -72,52 +84,134 @@ def _star(args) -> Parsed:
     return parse_file(*args)
 
 
-def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
-             dict_dirs: tuple[str, ...] = (), today: date | None = None) -> Iterator[Parsed]:
-    files = list(discover(paths))
-    todo = [(p, default_date, dict_dirs, today) for p, err in files if err is None]
-    for p, err in files:
-        if err is not None:
-            yield Parsed(p, error=str(err))
-    if jobs > 1 and len(todo) > 1:
+def parsed(todo: list[str], default_date: str | None = None, jobs: int = 1, dict_dirs: tuple[str, ...] = (),
+           today: date | None = None, stdin: bytes | None = None) -> Iterator[Parsed]:
+    """Each file of `todo` parsed, in order; with jobs > 1 in worker processes."""
+    args = [(p, default_date, dict_dirs, today, stdin if p == STDIN else None) for p in todo]
+    if jobs > 1 and len(args) > 1:
         from concurrent.futures import ProcessPoolExecutor  # imported only when there is a pool to start
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(_star, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8) or 1)))
+            yield from pool.map(_star, args, chunksize=max(1, min(64, len(args) // (jobs * 8) or 1)))
     else:
-        for args in todo:
-            yield _star(args)
+        for a in args:
+            yield _star(a)
+
+
+def outcomes(paths: list[str], default_date: str | None = None, jobs: int = 1,
+             dict_dirs: tuple[str, ...] = (), today: date | None = None, stdin: bytes | None = None) -> Iterator[Parsed]:
+    """Every article of the paths parsed (the ones that cannot be found first, as errors)."""
+    files = find(paths).files
+    for p, err in files:
+        if err is not None:
+            yield Parsed(p, error=str(err))
+    yield from parsed([p for p, err in files if err is None], default_date, jobs, dict_dirs, today, stdin)
 
 
 def count_files(paths: list[str]) -> int:
-    return sum(1 for _ in discover(paths))
+    return len(find(paths).files)
+
+
+def raw_key(path: str) -> str | None:
+    """The SHA-256 of a file's bytes, as its records keep it in source.sha256; None when it cannot be
+    read here (the parse then says why)."""
+    from relations.digest import sha256
+
+    try:
+        if os.path.getsize(path) > MAX_BYTES:
+            return None
+        with open(path, "rb") as fh:
+            return sha256(fh.read(MAX_BYTES + 1)).hexdigest()
+    except OSError:
+        return None
+
+
+def _already_stored(archive: Archive, files: list[str], default_date: str | None, stdin: bytes | None,
+                    warn: Callable[[str], None]) -> set[str]:
+    """The files whose very bytes the archive already holds: they need no parse.
+
+    Read without the writers' lock (readers never need it). With --date the same bytes may make
+    another record (the date is the user's), so then every file is parsed as before."""
+    if default_date is not None or not files:
+        return set()
+    from relations.digest import sha256
+    from relations.store import index
+
+    with index.Seen(archive, warn) as seen:
+        keys = {p: (sha256(stdin).hexdigest() if p == STDIN and stdin is not None else raw_key(p)) for p in files}
+        return {p for p, k in keys.items() if k is not None and k in seen.files}
 
 
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500) -> Summary:
-    """Parse every file and append the new records; the archive stays whole whatever fails."""
-    summary = Summary()
-    with archive.writing(timeout=timeout, notify=notify, warn=summary.warnings.append):
-        from relations.store import index
+           timeout: float = 30.0, batch: int = 500, stdin: bytes | None = None) -> Summary:
+    """Parse every file and append the new records; the archive stays whole whatever fails.
 
-        # the archive's ids, what they say (date and text) and the bytes they were read from: set-like views
-        # answered by the archive's index (one scan into sets when there is none)
-        seen = index.Seen(archive, summary.warnings.append)
-        known, contents, files = seen.ids, seen.contents, seen.files
-        pending: list[dict] = []
-        for out in outcomes(paths, default_date, jobs, dict_dirs, today):
+    Files whose bytes are already stored are counted present unparsed. Parsing runs without the
+    writers' lock; the lock is held while a batch is checked against the archive and appended.
+    Interrupted (Ctrl-C) or stopped by a write error, the summary still says what was stored."""
+    summary = Summary()
+    found = find(paths)
+    summary.skipped = found.skipped
+    good = []
+    for p, err in found.files:
+        if err is not None:
+            summary.failed.append(Parsed(p, error=str(err)))
+            if progress:
+                progress(summary.failed[-1])
+        else:
+            good.append(p)
+    told = []
+
+    def notify_once(msg: str) -> None:
+        if not told:
+            told.append(msg)
+            notify(msg)
+
+    try:
+        archive._require_jsonl()  # never parse a folder of files for a file that is not an archive
+        stored = _already_stored(archive, good, default_date, stdin, summary.warn)
+        pending: list[Parsed] = []
+        for out in parsed([p for p in good if p not in stored], default_date, jobs, dict_dirs, today, stdin):
             summary.warnings.extend(out.warnings)
             if out.error:
                 summary.failed.append(out)
-                if progress:
-                    progress(out)
-                continue
-            rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
-            if key in contents or (rid in known and fkey in files):
-                summary.present += 1  # the same text, or the same file read again by a changed parser
             else:
+                pending.append(out)
+                if len(pending) >= batch:
+                    _store(archive, pending, summary, timeout, notify_once)
+                    pending = []
+            if progress:
+                progress(out)
+        summary.present += len(stored)
+        if pending:
+            _store(archive, pending, summary, timeout, notify_once)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    except ArchiveError as exc:
+        if not summary.added:
+            raise
+        summary.error = str(exc)
+    return summary
+
+
+def _store(archive: Archive, batch: list[Parsed], summary: Summary, timeout: float,
+           notify: Callable[[str], None]) -> None:
+    """Under the writers' lock: leave out what the archive holds by now, append the rest, index it."""
+    from relations.store import index
+
+    with archive.writing(timeout=timeout, notify=notify, warn=summary.warn):
+        # the archive's ids, what they say (date and text) and the bytes they were read from: set-like views
+        # answered by the archive's index (one scan into sets when there is none)
+        with index.Seen(archive, summary.warn) as seen:
+            known, contents, files = seen.ids, seen.contents, seen.files
+            lines: list[tuple[str, bytes]] = []
+            for out in batch:
+                rid, key, fkey, line = out.rid, out.key, out.fkey, out.line
+                if key in contents or (rid in known and fkey in files):
+                    summary.present += 1  # the same text, or the same file read again by a changed parser
+                    continue
                 if rid in known:  # the same short id for another text: make it longer
                     rec = orjson.loads(line)
                     rec["id"] = rid = _long_id(rec)
@@ -125,19 +219,33 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                 known.add(rid)
                 contents.add(key)
                 files.add(fkey)
-                pending.append((rid, line))
-                if len(pending) >= batch:
-                    summary.added += archive.append_lines(line for _, line in pending)
-                    summary.added_ids.extend(rid for rid, _ in pending)
-                    pending = []
-            if progress:
-                progress(out)
-        if pending:
-            summary.added += archive.append_lines(line for _, line in pending)
-            summary.added_ids.extend(rid for rid, _ in pending)
-        seen.close()
+                lines.append((rid, line))
+        start = archive.path.stat().st_size if archive.path.exists() else 0
+        n = 0
+        try:
+            n = archive.append_lines(line for _, line in lines)
+        except (ArchiveError, KeyboardInterrupt):
+            n = _lines_since(archive, start)  # written whole before the failure
+            raise
+        finally:
+            summary.added += n
+            summary.added_ids.extend(rid for rid, _ in lines[:n])
         index.refresh(archive)  # index the lines just written (cheap: only the new tail is read)
-    return summary
+
+
+def _lines_since(archive: Archive, start: int) -> int:
+    try:
+        with open(archive.path, "rb") as fh:
+            fh.seek(start)
+            return fh.read().count(b"\n")
+    except OSError:
+        return 0
+
+
+def preview(paths: list[str], *, default_date: str | None = None, dict_dirs: tuple[str, ...] = (),
+            today: date | None = None, stdin: bytes | None = None) -> Iterator[Parsed]:
+    """What ingest would make of the files, written nowhere."""
+    return outcomes(paths, default_date, 1, dict_dirs, today, stdin)
 
 
 @dataclass
