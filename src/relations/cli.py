@@ -342,10 +342,9 @@ def _timeline_out(entries: list[dict], fmt: str, title: str) -> None:
     if fmt == "csv":  # a column of its own for programs; people read the mark beside the record
         render(entries, ["date", "kind", "what", "place", "record", "referenced"], fmt)
         return
-    rows = [] if fmt == "json" else [  # json carries the entries themselves
-        {**e, "record": e["record"] + (" (referenced)" if e["referenced"] else "")} for e in entries]
-    render(rows, ["date", "kind", "what", "place", "record"], fmt, title=title, records=entries,
-           priority=["date", "kind", "what", "record", "place"])
+    # json and jsonl carry the entries themselves; in a table the kind says which are referenced
+    render([] if fmt == "json" else entries, ["date", "kind", "what", "place", "record"], fmt, title=title,
+           records=entries, priority=["date", "kind", "what", "record", "place"])
 
 
 def _periods(counts, fmt: str, title: str) -> None:

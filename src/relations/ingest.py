@@ -172,6 +172,7 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
     try:
         archive._require_jsonl()  # never parse a folder of files for a file that is not an archive
         stored = _already_stored(archive, good, default_date, stdin, summary.warn)
+        summary.present += len(stored)
         pending: list[Parsed] = []
         for out in parsed([p for p in good if p not in stored], default_date, jobs, dict_dirs, today, stdin):
             summary.warnings.extend(out.warnings)
@@ -184,7 +185,6 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
                     pending = []
             if progress:
                 progress(out)
-        summary.present += len(stored)
         if pending:
             _store(archive, pending, summary, timeout, notify_once)
     except KeyboardInterrupt:
