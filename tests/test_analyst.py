@@ -333,7 +333,7 @@ def test_actor_matches_whole_words(mixed):
     got = set(list_ids(mixed, "--actor", "UN"))
     assert set(un) <= got and not set(hun) & got  # `un` is a word of neither `Hun Manet` nor `Cambodian`
     assert set(hun) <= set(list_ids(mixed, "--actor", "hun")) and set(hun) <= set(list_ids(mixed, "--actor", "HUN MANET"))
-    assert not list_ids(mixed, "--actor", "manе"[:3])  # part of a word is not a name
+    assert not list_ids(mixed, "--actor", "man")  # part of a word is not a name
 
 
 def test_index_and_scan_agree_on_every_filter(tmp_path, synthetic_archive, monkeypatch):

@@ -20,6 +20,8 @@ def render_summary(s: RelationSummary, fmt: str, title: str, console=None) -> No
 
     console = console or make_console()
     console.print(f"[bold]{title}[/bold]: {s.records} record{'s' if s.records != 1 else ''}")
+    if not s.records:
+        return
     most = max([y.records for y in s.years] + [y.events for y in s.years] + [0])
     rows = [{"year": y.year, "records": y.records, "bar": bar(y.records, most, 20),
              "events": y.events, "events bar": bar(y.events, most, 20)} for y in s.years]
@@ -27,6 +29,8 @@ def render_summary(s: RelationSummary, fmt: str, title: str, console=None) -> No
            console=console)
     for attr, heading in SECTIONS:
         counts = getattr(s, attr)
+        if not counts:
+            continue
         top = max([c.count for c in counts] + [0])
         render([{"name": c.name, "count": c.count, "bar": bar(c.count, top, 20)} for c in counts],
                ["name", "count", "bar"], fmt, title=heading, console=console)
