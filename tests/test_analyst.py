@@ -481,3 +481,48 @@ def test_the_archive_is_the_same_whatever_the_jobs_and_batches(tmp_path):
         assert (s.added, s.present) == (3, 1)
         made.append(path.read_bytes())
     assert made[0] == made[1] == made[2]
+
+
+def _on_a_terminal(args, env, rows=20):
+    """Run relations with its output on a pseudo-terminal of `rows` lines; what reached the screen."""
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+    p = subprocess.Popen([sys.executable, "-m", "relations", *args], stdout=slave, stderr=slave, stdin=subprocess.DEVNULL,
+                         env={**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, **env})
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait(timeout=60)
+    os.close(master)
+    return p.returncode, out.decode("utf-8", "replace")
+
+
+def test_show_pages_on_a_terminal_unless_told_not_to(seeded, tmp_path):
+    rid = ids_of(seeded)[0]
+    seen = tmp_path / "paged.txt"
+    env = {"PAGER": f"sh -c 'cat > {seen}'", "NO_COLOR": "1"}
+    code, screen = _on_a_terminal(["--archive", str(seeded), "show", rid], env)
+    assert code == 0 and "[c:" in seen.read_text(encoding="utf-8") and "Evidence:" not in screen
+    seen.unlink()
+    code, screen = _on_a_terminal(["--archive", str(seeded), "show", rid, "--no-pager"], env)
+    assert code == 0 and not seen.exists() and "Evidence:" in screen and "[c:" in screen
+    code, screen = _on_a_terminal(["--archive", str(seeded), "show", rid, "--no-text"], env, rows=200)
+    assert code == 0 and not seen.exists() and "Persons" in screen  # short enough for the screen
+
+
+def test_a_table_follows_the_terminal(seeded):
+    code, screen = _on_a_terminal(["--archive", str(seeded), "list"], {"NO_COLOR": "1"})
+    lines = [ln.rstrip("\r") for ln in screen.splitlines() if ln.strip()]
+    assert code == 0 and lines and max(cell_len(ln) for ln in lines) <= 100
+    assert any("2025-08-15-46b756cf" in ln for ln in lines)
