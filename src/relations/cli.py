@@ -309,7 +309,6 @@ def _steering(f):
 def timeline(ctx, country_a, country_b, since, until, topic, kinds, no_referenced, limit, oldest, by, fmt):
     """The dated history between two countries, oldest first."""
     from relations import query, steering
-    from relations.render.output import render
 
     kb = _kb(ctx)
     a, b = query.resolve_pair(country_a, country_b, kb)
