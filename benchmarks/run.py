@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py                      # small: about two minutes
     .venv/bin/python benchmarks/run.py --records 1000000    # the full run (about an hour on 2 cores)
+    .venv/bin/python benchmarks/run.py --engines --articles 10000   # only `--engine dask` against `--jobs`
 
 Peers (DuckDB, spaCy with en_core_web_sm) run from their own virtual environment,
 benchmarks/.venv-peers (make it with `bash benchmarks/setup-peers.sh`); jq from PATH.
@@ -253,6 +254,37 @@ def peers_python() -> Path | None:
 
 # the run ---------------------------------------------------------------------------
 
+def make_corpus(work: Path, articles: int, seed: int, gen, log) -> Path:
+    """The generated articles to ingest, made once per size and seed."""
+    corpus = work / f"articles-{articles}-s{seed}"
+    if not (corpus / "DONE").exists():
+        log(f"generating {articles:,} articles")
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate.write_articles(corpus, articles, seed, gen)
+        (corpus / "DONE").write_text("ok\n")
+    return corpus
+
+
+def engine_run(args, argv, table, notes, rel, corpus: Path, work: Path, articles: int, runs: int, log) -> int:
+    """`--engines`: the engine rows and the scaling model alone."""
+    import engines
+
+    if not engines.have_dask():
+        print("benchmark: --engines needs Dask: pip install -e '.[dask]'", file=sys.stderr)
+        return 1
+    engines.rows(args, table, notes, rel, corpus, work, articles, runs, timed, log)
+    md = [f"# relations engine benchmark: {articles:,} articles, {runs} runs", "", f"Machine: {machine()}.", "",
+          f"Command: `{' '.join(['python', 'benchmarks/run.py'] + (argv if argv is not None else sys.argv[1:]))}` "
+          f"on {time.strftime('%Y-%m-%d %H:%M %Z')}.", "", engines.__doc__.split("\n\n")[2].strip(), "",
+          table.markdown(), "", *notes, ""]
+    text = "\n".join(md)
+    print(text)
+    out = args.out if args.out != str(HERE / "RESULTS.md") else str(HERE / "RESULTS-engines.md")
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="relations side-by-side benchmark")
     ap.add_argument("--records", type=int, default=20_000, help="records in the query archive (full run: 1000000)")
@@ -266,6 +298,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-peers", action="store_true", help="skip DuckDB, jq and spaCy")
     ap.add_argument("--peer-budget", type=float, default=120.0, help="seconds after which a peer is not repeated")
     ap.add_argument("--dev", default=str(generate.DEV), help="the real articles")
+    ap.add_argument("--engines", action="store_true",
+                    help="only the engine rows: --engine dask (1 and 2 workers) against --jobs 1 and 2 "
+                         "(written to RESULTS-engines.md unless --out is given)")
     args = ap.parse_args(argv)
     articles = args.articles or max(1000, args.records // 10)
     ingest_runs = args.ingest_runs or min(args.runs, 3)
@@ -277,6 +312,9 @@ def main(argv=None) -> int:
     gen = generate.Generator(texts, seed=args.seed)
     table = Table()
     notes = []
+    if args.engines:
+        return engine_run(args, argv, table, notes, rel, make_corpus(work, articles, args.seed, gen, log), work,
+                          articles, ingest_runs, log)
 
     # process start
     timed(rel + ["--version"])  # compile bytecode once
@@ -316,12 +354,7 @@ def main(argv=None) -> int:
                       ratio=f"{pr['median'] / sp['median']:.1f}×", met=pr["median"] / sp["median"] >= 20)
 
     # ingest, --jobs 1 and 2
-    corpus = work / f"articles-{articles}-s{args.seed}"
-    if not (corpus / "DONE").exists():
-        log(f"generating {articles:,} articles")
-        shutil.rmtree(corpus, ignore_errors=True)
-        generate.write_articles(corpus, articles, args.seed, gen)
-        (corpus / "DONE").write_text("ok\n")
+    corpus = make_corpus(work, articles, args.seed, gen, log)
     digests, rates = {}, {}
     for jobs in (1, 2):
         walls = []

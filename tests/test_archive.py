@@ -252,7 +252,7 @@ def test_delete_by_unique_prefix_and_its_errors(run, archive_path):
     fill(archive_path, recs)
     before = archive_path.read_bytes()
     res = run("delete", "nope")
-    assert res.exit_code == 1 and res.output == "error: no record with id 'nope'\n"
+    assert res.exit_code == 1 and res.output == "error: no record with id 'nope' (see `relations list`)\n"
     res = run("delete", "2020-01-01-s")
     assert res.exit_code == 1
     assert res.output == ("error: id prefix '2020-01-01-s' matches 3 records: 2020-01-01-s0000000, "

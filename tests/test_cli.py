@@ -137,7 +137,7 @@ def test_show_by_prefix_and_errors(filled):
     assert missing.exit_code == 1 and missing.output.startswith("error: no record with id '1999'")
     ambiguous = filled("show", "20")
     assert ambiguous.exit_code == 1
-    assert "ambiguous" in ambiguous.output and "2023-05-17-" in ambiguous.output and "2025-08-15-" in ambiguous.output
+    assert "id prefix '20' matches 2 records" in ambiguous.output and "2023-05-17-" in ambiguous.output and "2025-08-15-" in ambiguous.output
 
 
 def test_timeline_vietnam_cuba(filled):

@@ -60,10 +60,10 @@ def _user(tmp_path, name, text):
      r"organizations\.yaml:3: key 'national\[0\]\.country' must be an alpha-3 country code"),
     ("names", "offices:\n  - Governor\n  - {title: Mayor}\n", r"names\.yaml:3: key 'offices\[1\]' must be a string"),
     ("names", "ofices:\n  - Governor\n", r"names\.yaml:1: key 'ofices' is not known here"),
-    ("topics", "topics:\n  - label: Water\n", r"topics\.yaml:2: key 'topics\[0\]' needs a 'id'"),
+    ("topics", "topics:\n  - label: Water\n", r"topics\.yaml:2: key 'topics\[0\]' needs an 'id'"),
     ("places", "Atlantis:\n  capital: Poseidonia\n", r"places\.yaml:1: key 'Atlantis' is not an alpha-3 country code"),
     ("events", "types: [talks]\n", r"events\.yaml:1: key 'types' must be a mapping, not a list"),
-    ("countries", "VNM: [Viet]\n", r"countries\.yaml:1: key 'VNM' must be a mapping, not a list"),
+    ("countries", "VNM: [Viet]\n", r"countries\.yaml:1: key 'VNM' must be a mapping \(aliases, demonyms, \.\.\.\), not a list"),
 ])
 def test_a_user_mistake_is_one_line_naming_file_line_and_key(tmp_path, name, text, message):
     folder = _user(tmp_path, name, text)

@@ -112,7 +112,11 @@ def test_seen_for_ingest(arch):
     from relations import ingest
 
     recs = list(arch.records())
-    assert ingest._content_key is index.content_key and ingest._file_key is index.file_key  # one definition
+    from relations import record
+
+    # one definition of record identity, used by ingest and the index alike
+    assert ingest.content_key is index.content_key is record.content_key
+    assert ingest.file_key is index.file_key is record.file_key
     assert index.content_key(dict(recs[0], text=recs[0]["text"] + " ")) != index.content_key(recs[0])
     for scan in (False, True):
         if scan:

@@ -259,3 +259,20 @@ def test_dictionaries_are_read_only_by_the_safe_loaders(tmp_path, monkeypatch):
     finally:
         knowledge._load_cached.cache_clear()
     assert used and set(used) <= {"SafeLoader", "CSafeLoader"}, used
+
+def test_each_install_keeps_its_own_cache_and_old_ones_are_pruned(cache_dir, monkeypatch):
+    import relations
+
+    knowledge.load()
+    mine = knowledge.cache_path(())
+    monkeypatch.setattr(relations, "__version__", "another-install")  # another install's fingerprint
+    knowledge._load_cached.cache_clear()
+    knowledge.load()
+    other = knowledge.cache_path(())
+    assert other != mine and mine.is_file() and other.is_file()  # neither evicts the other
+    for i in range(knowledge.CACHE_KEEP + 3):
+        monkeypatch.setattr(relations, "__version__", f"install-{i}")
+        knowledge._load_cached.cache_clear()
+        knowledge.load()
+    assert len(list((cache_dir / "relations").glob("knowledge-*.json"))) == knowledge.CACHE_KEEP
+    assert knowledge.cache_path(()).is_file()  # the newest is kept

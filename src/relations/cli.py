@@ -69,13 +69,38 @@ def main(ctx, archive, dictionaries):
     ctx.obj.update(archive=archive, dictionaries=tuple(dictionaries))
 
 
+def _engine_options(f):
+    f = click.option("--scheduler", metavar="ADDRESS",
+                     help="With --engine dask: a running scheduler (tcp://host:8786) instead of a local cluster.")(f)
+    f = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local: processes on this machine; dask: a Dask cluster (the dask extra).")(f)
+    return f
+
+
+def _dask(ctx, engine, scheduler, jobs=None):
+    """The Dask engine asked for, or None; a local cluster gets --jobs workers when it is given."""
+    if engine != "dask":
+        if scheduler:
+            from relations.errors import ClusterError
+
+            raise ClusterError("--scheduler needs --engine dask")
+        return None
+    from click.core import ParameterSource
+
+    from relations.cluster import DaskEngine
+
+    given = jobs is not None and ctx.get_parameter_source("jobs") != ParameterSource.DEFAULT
+    return DaskEngine(scheduler=scheduler, workers=jobs if given else None)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--date", "default_date", help="Publication date (YYYY-MM-DD) for files that state none.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse in this many processes.")
 @click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0), help="Seconds to wait for another writer.")
+@_engine_options
 @click.pass_context
-def ingest(ctx, paths, default_date, jobs, wait):
+def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler):
     """Parse article files (or folders of *.txt in any case, recursively; - for standard input) into the archive."""
     from datetime import date
 
@@ -84,6 +109,7 @@ def ingest(ctx, paths, default_date, jobs, wait):
     _check_default_date(default_date)
     kb_dirs = ctx.obj["dictionaries"]
     _kb(ctx)  # a malformed dictionary fails here, once, before any file
+    eng = _dask(ctx, engine, scheduler, jobs)
     stdin = _stdin_bytes(paths)
     total = count_files(list(paths)) if sys.stderr.isatty() else 0  # the progress bar only needs it
     consoles = []  # the error console, made when first needed: most runs print nothing through it
@@ -107,17 +133,20 @@ def ingest(ctx, paths, default_date, jobs, wait):
         from rich.progress import Progress
 
         with Progress(console=err(), transient=True) as prog:
-            task = prog.add_task("parsing", total=total)
+            task = prog.add_task("partitions" if eng else "parsing", total=None if eng else total)
 
             def progress(out):
                 report(out)
-                prog.advance(task)
+                if not eng:
+                    prog.advance(task)
 
+            if eng:
+                eng.on_partition = lambda done, parts: prog.update(task, completed=done, total=parts)
             summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                          today=date.today(), progress=progress, notify=_warn, timeout=wait, stdin=stdin)
+                          today=date.today(), progress=progress, notify=_warn, timeout=wait, engine=eng, stdin=stdin)
     else:
         summary = run(list(paths), _archive(ctx), default_date=default_date, jobs=jobs, dict_dirs=kb_dirs,
-                      today=date.today(), progress=report, notify=_warn, timeout=wait, stdin=stdin)
+                      today=date.today(), progress=report, notify=_warn, timeout=wait, engine=eng, stdin=stdin)
     for w in summary.warnings:
         _warn(w)
     _ingest_summary(ctx, summary)
@@ -432,13 +461,16 @@ def check(ctx):
 
 @main.command()
 @click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0), help="Seconds to wait for another writer.")
+@_engine_options
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="With --engine dask: local workers (default: the cores).")
 @click.pass_context
-def reparse(ctx, wait):
+def reparse(ctx, wait, engine, scheduler, jobs):
     """Parse every record's stored text again with the current dictionaries (an atomic rewrite)."""
     from relations.ingest import reparse as run
 
     _kb(ctx)  # a malformed dictionary fails here, before the archive is touched
-    out = run(_archive(ctx), dict_dirs=ctx.obj["dictionaries"], notify=_warn, timeout=wait)
+    out = run(_archive(ctx), dict_dirs=ctx.obj["dictionaries"], notify=_warn, timeout=wait,
+              engine=_dask(ctx, engine, scheduler, jobs))
     for w in out.warnings + out.failed:
         _warn(w)
     click.echo(f"{out.kept} records re-parsed, {out.changed} changed, {len(out.failed)} kept as they were")

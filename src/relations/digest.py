@@ -6,10 +6,10 @@ digests. The public `hashlib` is the fallback where the built-ins are missing.
 """
 
 try:
-    from _sha256 import sha256  # Python 3.11
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
 except ImportError:  # pragma: no cover
     try:
-        from _sha2 import sha256  # Python 3.12 and later
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12 and later
     except ImportError:
         from hashlib import sha256
 

@@ -23,3 +23,7 @@ class DictionaryError(RelationsError):
 
 class QueryError(RelationsError):
     """A question over the archive that cannot be answered as asked (bad date, unknown id)."""
+
+
+class ClusterError(RelationsError):
+    """The Dask cluster cannot be used as asked (not installed, unreachable, workers that cannot read the files)."""

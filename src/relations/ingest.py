@@ -15,11 +15,11 @@ import orjson
 
 from relations import knowledge
 from relations.store.archive import Archive, dumps
-from relations.store import index as index_keys
 from relations.errors import ArchiveError, QueryError, RelationsError
 from relations.parser import parse
 from relations.article.finder import STDIN, find
 from relations.article.reader import MAX_BYTES, decode, read_article
+from relations.record import content_key, file_key, id_prefix, long_id, one_id
 
 
 @dataclass
@@ -55,8 +55,6 @@ class Summary:
 
 
 # one definition of "the same record" for ingest and the index that answers for it
-_content_key = index_keys.content_key
-_file_key = index_keys.file_key
 
 
 def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str, ...] = (),
@@ -69,15 +67,11 @@ def parse_file(path: str, default_date: str | None = None, dict_dirs: tuple[str,
         art = decode(raw, path) if raw is not None else read_article(path)
         kb = knowledge.load(dict_dirs)
         rec = parse(art.text, art.source, default_date=default_date, kb=kb, today=today)
-        return Parsed(path, dumps(rec), rec["id"], _content_key(rec), _file_key(rec), None, art.warnings)
+        return Parsed(path, dumps(rec), rec["id"], content_key(rec), file_key(rec), None, art.warnings)
     except RelationsError as exc:
         msg = str(exc)
         return Parsed(path, error=msg if msg.startswith(path) else f"{path}: {msg}",
                       warnings=art.warnings if rec is not None else [])  # a record that cannot be stored
-
-
-def _long_id(rec: dict) -> str:
-    return f"{rec.get('date') or 'undated'}-{_content_key(rec)[:16]}"
 
 
 def _star(args) -> Parsed:
@@ -145,12 +139,13 @@ def _already_stored(archive: Archive, files: list[str], default_date: str | None
 def ingest(paths: list[str], archive: Archive, *, default_date: str | None = None, jobs: int = 1,
            dict_dirs: tuple[str, ...] = (), today: date | None = None,
            progress: Callable[[Parsed], None] | None = None, notify: Callable[[str], None] = lambda m: None,
-           timeout: float = 30.0, batch: int = 500, stdin: bytes | None = None) -> Summary:
+           timeout: float = 30.0, batch: int = 500, stdin: bytes | None = None, engine=None) -> Summary:
     """Parse every file and append the new records; the archive stays whole whatever fails.
 
     Files whose bytes are already stored are counted present unparsed. Parsing runs without the
     writers' lock; the lock is held while a batch is checked against the archive and appended.
-    Interrupted (Ctrl-C) or stopped by a write error, the summary still says what was stored."""
+    Interrupted (Ctrl-C) or stopped by a write error, the summary still says what was stored.
+    `engine` (a `cluster.DaskEngine`) parses elsewhere and yields the same stream as `parsed`."""
     summary = Summary()
     found = find(paths)
     summary.skipped = found.skipped
@@ -174,7 +169,8 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
         stored = _already_stored(archive, good, default_date, stdin, summary.warn)
         summary.present += len(stored)
         pending: list[Parsed] = []
-        for out in parsed([p for p in good if p not in stored], default_date, jobs, dict_dirs, today, stdin):
+        todo = [p for p in good if p not in stored]
+        for out in _stream(todo, default_date, jobs, dict_dirs, today, stdin, engine):
             summary.warnings.extend(out.warnings)
             if out.error:
                 summary.failed.append(out)
@@ -196,6 +192,18 @@ def ingest(paths: list[str], archive: Archive, *, default_date: str | None = Non
     return summary
 
 
+def _stream(todo: list[str], default_date, jobs, dict_dirs, today, stdin, engine) -> Iterator[Parsed]:
+    """The files parsed here, or on the engine's cluster (standard input is always read here)."""
+    if engine is None:
+        yield from parsed(todo, default_date, jobs, dict_dirs, today, stdin)
+        return
+    if STDIN in todo:
+        yield from parsed([STDIN], default_date, 1, dict_dirs, today, stdin)
+    rest = [p for p in todo if p != STDIN]
+    if rest:
+        yield from engine.outcomes(rest, default_date, dict_dirs, today)
+
+
 def _store(archive: Archive, batch: list[Parsed], summary: Summary, timeout: float,
            notify: Callable[[str], None]) -> None:
     """Under the writers' lock: leave out what the archive holds by now, append the rest, index it."""
@@ -214,7 +222,7 @@ def _store(archive: Archive, batch: list[Parsed], summary: Summary, timeout: flo
                     continue
                 if rid in known:  # the same short id for another text: make it longer
                     rec = orjson.loads(line)
-                    rec["id"] = rid = _long_id(rec)
+                    rec["id"] = rid = long_id(rec)
                     line = dumps(rec)
                 known.add(rid)
                 contents.add(key)
@@ -269,26 +277,31 @@ def reparse_record(rec: dict, kb) -> dict:
     return new
 
 
+def reparse_or_keep(rec: dict, kb, failed: Callable[[str], None]) -> dict:
+    """`reparse_record`, or the record as it was when it cannot be parsed again (said through `failed`)."""
+    try:
+        return reparse_record(rec, kb)
+    except RelationsError as exc:
+        failed(f"{rec['id']}: {exc}; kept as it was")
+        return rec
+    except (KeyError, TypeError, ValueError):
+        failed(f"{rec['id']}: not a complete record; kept as it was")
+        return rec
+
+
 def reparse(archive: Archive, *, dict_dirs: tuple[str, ...] = (), notify: Callable[[str], None] = lambda m: None,
-            timeout: float = 30.0) -> Rewrite:
-    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically."""
+            timeout: float = 30.0, engine=None) -> Rewrite:
+    """Parse every record's stored text again with the current dictionaries; rewrite the archive atomically.
+
+    `engine` (a `cluster.DaskEngine`) parses the lines elsewhere, in the same order."""
     out = Rewrite()
     kb = knowledge.load(dict_dirs)
-
-    def again(rec: dict) -> dict:
-        try:
-            return reparse_record(rec, kb)
-        except RelationsError as exc:
-            out.failed.append(f"{rec['id']}: {exc}; kept as it was")
-            return rec
-        except (KeyError, TypeError, ValueError):
-            out.failed.append(f"{rec['id']}: not a complete record; kept as it was")
-            return rec
-
     with archive.writing(timeout=timeout, notify=notify, warn=out.warnings.append):
         if not archive.path.exists():
             raise ArchiveError(f"{archive.path}: no such archive")
-        out.kept, out.changed, _ = archive.transform(again, out.warnings.append)
+        lines = engine.transformer(archive, dict_dirs, out.failed.append) if engine is not None else None
+        out.kept, out.changed, _ = archive.transform(lambda rec: reparse_or_keep(rec, kb, out.failed.append),
+                                                     out.warnings.append, lines=lines)
     return out
 
 
@@ -303,13 +316,8 @@ def delete(archive: Archive, record_id: str, *, notify: Callable[[str], None] = 
         if record_id in ids:
             target = record_id
         else:
-            matches = sorted(i for i in ids if i.startswith(record_id)) if record_id else []
-            if not matches:
-                raise QueryError(f"no record with id '{record_id}'")
-            if len(matches) > 1:
-                raise QueryError(f"id prefix '{record_id}' matches {len(matches)} records: {', '.join(matches[:5])}"
-                                 + (", …" if len(matches) > 5 else ""))
-            target = matches[0]
+            p = id_prefix(record_id)
+            target = one_id(p, sorted(i for i in ids if i.startswith(p)))
         out.kept, _, n = archive.transform(lambda r: None if r["id"] == target else r, out.warnings.append)
         out.removed = [target] * n
     return out

@@ -202,18 +202,14 @@ def _first(pair):
 
 def find_record(records: Iterable[dict], prefix: str) -> dict:
     """One record by id or unique id prefix; none or several is an error naming the candidates."""
-    p = prefix.strip()
-    if not p:
-        raise QueryError("give a record id or the start of one")
+    from relations.record import id_prefix, one_id
+
+    p = id_prefix(prefix)
     hits = []
     for r in records:
         if r["id"] == p:
             return r
         if r["id"].startswith(p):
             hits.append(r)
-    if not hits:
-        raise QueryError(f"no record with id '{p}' (see `relations list`)")
-    if len(hits) > 1:
-        names = ", ".join(h["id"] for h in hits[:8]) + (" …" if len(hits) > 8 else "")
-        raise QueryError(f"id prefix '{p}' is ambiguous: {names}")
+    one_id(p, [h["id"] for h in hits])
     return hits[0]

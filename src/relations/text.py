@@ -70,7 +70,7 @@ class LazyPattern:
 
     def __init__(self, pattern: str, flags: int = 0):
         self._source = (pattern, flags)
-        self._compiled = None
+        self._compiled: re.Pattern | None = None
 
     @property
     def compiled(self) -> re.Pattern:
@@ -80,6 +80,38 @@ class LazyPattern:
 
     def __getattr__(self, name: str):
         return getattr(self.compiled, name)
+
+
+WORDS_SLOT = "<WORDS>"
+
+
+class KeyedPattern:
+    """A pattern every match of which holds one of `words`, and the quick test that skips a text holding none.
+
+    The words are written once: the pattern's `<WORDS>` slot becomes their alternation, so the
+    prefilter and the pattern cannot drift apart (tests/test_text.py checks every keyed pattern).
+    """
+
+    __slots__ = ("anycase", "pattern", "words")
+
+    def __init__(self, words: tuple[str, ...], template: str, flags: int = 0):
+        if WORDS_SLOT not in template:
+            raise ValueError("a keyed pattern needs the <WORDS> slot")
+        self.anycase = bool(flags & re.IGNORECASE)
+        self.words = tuple(w.lower() for w in words) if self.anycase else tuple(words)
+        alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self.pattern = LazyPattern(template.replace(WORDS_SLOT, f"(?:{alternation})"), flags)
+
+    def may_match(self, text: str) -> bool:
+        if self.anycase:
+            text = text.lower()
+        return any(w in text for w in self.words)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text) if self.may_match(text) else None
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text) if self.may_match(text) else iter(())
 
 
 # A word: letters (any script), digits, apostrophes and hyphens inside.

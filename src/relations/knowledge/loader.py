@@ -7,9 +7,11 @@ alias or a topic keyword is a YAML edit. A loaded `Knowledge` is never changed (
 `cache` only fills with views derived from it) and is passed to the parser explicitly, so parsing has no hidden state.
 
 Reading the YAML and pycountry's tables costs more than a short command's whole
-parse, so the merged data is kept as plain JSON in the user's cache folder,
-keyed by a fingerprint of every input. The cache is derived: deleting it, or
-setting RELATIONS_NO_CACHE=1, only costs time.
+parse, so the merged data is kept as plain JSON in the user's cache folder, in a
+file named by a fingerprint of every input (this install's code, its pycountry,
+the YAML files): several installs on one machine each keep their own, and the
+least recently written beyond CACHE_KEEP are pruned. The cache is derived:
+deleting it, or setting RELATIONS_NO_CACHE=1, only costs time.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ FILES = ("countries", "organizations", "names", "topics", "agreements", "events"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NO_CACHE_ENV = "RELATIONS_NO_CACHE"   # set to 1: always read the YAML files
 CACHE_FORMAT = 1                      # raise when the cached payload changes shape
+CACHE_KEEP = 16                       # cache files kept (installs x sets of user folders)
 
 
 class Matcher:
@@ -177,15 +180,16 @@ def load(extra_dirs: Iterable[str | os.PathLike] | None = None) -> Knowledge:
 
 @lru_cache(maxsize=8)
 def _load_cached(dirs: tuple[str, ...]) -> Knowledge:
-    path = cache_path(dirs)
-    key = _fingerprint(dirs) if path else None
-    if key:
+    root = _cache_root()
+    key = _fingerprint(dirs) if root else None
+    path = root / _cache_name(key) if root and key else None
+    if path and key:
         kb = _from_cache(path, key)
         if kb is not None:
             return kb
     data, table = _read_sources(dirs)
     kb = _build(data, table)
-    if key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
+    if path and key and _fingerprint(dirs) == key:  # kept only when no input changed while it was being read
         _write_cache(path, key, data, table)
     return kb
 
@@ -233,8 +237,8 @@ def _country_table() -> list[list]:
 
 # the derived cache ----------------------------------------------------------
 
-def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
-    """Where the loaded knowledge for these user folders is kept, or None when caching is off."""
+def _cache_root() -> Path | None:
+    """The folder of the dictionary caches, or None when caching is off."""
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -242,12 +246,28 @@ def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
         root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
     except RuntimeError:  # no home folder to be found
         return None
-    name = "knowledge.json"
-    if dirs:  # one file per set of user folders, so switching between them does not rebuild each time
-        tag = _digest()
-        tag.update("\0".join(os.path.abspath(d) for d in dirs).encode("utf-8", "surrogateescape"))
-        name = f"knowledge-{tag.hexdigest()[:16]}.json"
-    return root / "relations" / name
+    return root / "relations"
+
+
+def _cache_name(key: str) -> str:
+    return f"knowledge-{key[:32]}.json"
+
+
+def cache_path(dirs: tuple[str, ...] = ()) -> Path | None:
+    """Where the loaded knowledge for these user folders and this install is kept (None: not cached)."""
+    root = _cache_root()
+    key = _fingerprint(dirs) if root else None
+    return root / _cache_name(key) if root and key else None
+
+
+def _prune(folder: Path) -> None:
+    """Keep the CACHE_KEEP most recently written caches: old installs and folders fade away."""
+    try:
+        files = sorted(folder.glob("knowledge-*.json"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for f in files[CACHE_KEEP:]:
+            f.unlink()
+    except OSError:  # another process pruned first, or the folder is read-only: it is only a cache
+        pass
 
 
 def _digest():
@@ -266,6 +286,7 @@ def _fingerprint(dirs: tuple[str, ...]) -> str | None:
     from relations import __version__
 
     h = _digest()
+    add_dirs = tuple(os.path.abspath(d) for d in dirs)
 
     def add(*parts: Any) -> None:
         for p in parts:
@@ -273,7 +294,8 @@ def _fingerprint(dirs: tuple[str, ...]) -> str | None:
             h.update(b"\0")
 
     try:
-        add(CACHE_FORMAT, __version__, Path(__file__).read_bytes())
+        here = Path(__file__).resolve()
+        add(CACHE_FORMAT, __version__, here, here.read_bytes(), Path(schema.__file__).read_bytes(), *add_dirs)
         for name in FILES:
             f = DATA_DIR / f"{name}.yaml"
             add(name, f.read_bytes() if f.is_file() else b"")
@@ -336,6 +358,7 @@ def _write_cache(path: Path, key: str, data: dict, table: list[list]) -> None:
         with open(tmp, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, path)
+        _prune(path.parent)
     except OSError:
         try:
             tmp.unlink()
@@ -377,7 +400,7 @@ def _build(data: dict, table: list[list]) -> Knowledge:
         if entry.get("display"):
             names[code] = entry["display"]
     forms = list(_country_forms(data, table))
-    lookup = {}
+    lookup: dict[str, str] = {}
     for code, form, _ in forms:
         lookup.setdefault(fold(form), code)
     exact = {}

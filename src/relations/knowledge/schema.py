@@ -39,6 +39,7 @@ class Fields:
 
     keys: dict[str, Any]
     required: tuple[str, ...] = ()
+    hint: str = ""      # what the mapping holds, for the message when it is something else
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Countries:
     """countries.yaml: alpha-3 codes to their forms, beside the list of words that are not countries."""
 
     entry: Fields = field(default_factory=lambda: Fields(
-        {"aliases": Words(), "demonyms": Words(), "exact": Words(), "display": Text()}))
+        {"aliases": Words(), "demonyms": Words(), "exact": Words(), "display": Text()},
+        hint="aliases, demonyms, ..."))
 
 
 _NAMED = Fields({"name": Text(), "acronym": Text(), "aliases": Words()}, required=("name",))
@@ -147,14 +149,15 @@ def _check(shape: Any, value: Any, path: tuple) -> None:
 
 def _check_fields(shape: Fields, value: Any, path: tuple) -> None:
     if not isinstance(value, dict):
-        raise _Mistake(path, f"must be a mapping, not {_kind(value)}")
+        hint = f" ({shape.hint})" if shape.hint else ""
+        raise _Mistake(path, f"must be a mapping{hint}, not {_kind(value)}")
     for k, v in value.items():
         if k not in shape.keys:
             raise _Mistake(path + (k,), f"is not known here (expected one of {', '.join(shape.keys)})")
         _check(shape.keys[k], v, path + (k,))
     for k in shape.required:
         if k not in value:
-            raise _Mistake(path, f"needs a '{k}'")
+            raise _Mistake(path, f"needs {'an' if k[0] in 'aeiou' else 'a'} '{k}'")
 
 
 def _check_countries(shape: Countries, value: Any, path: tuple) -> None:
@@ -189,7 +192,7 @@ def _line_of(text: str, path: tuple) -> int | None:
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
         mark = node.start_mark
         for k in path:
             if isinstance(node, yaml.MappingNode):  # a key's own line: where a misspelt key stands

@@ -13,6 +13,7 @@ import fcntl
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -113,7 +114,8 @@ class Archive:
         """Every problem in the archive, as `archive.jsonl:LINE: reason`."""
         from relations.record import validate
 
-        problems, seen = [], {}
+        problems: list[str] = []
+        seen: dict[str, int] = {}
         reason = self.not_jsonl()
         if reason:
             return [f"{self.path.name}:1: not a JSON Lines archive ({reason})"]
@@ -309,35 +311,53 @@ class Archive:
             raise
         return n
 
-    def transform(self, fn: Callable[[dict], dict | None], warn: Warn = _noop) -> tuple[int, int, int]:
+    def transform(self, fn: Callable[[dict], dict | None], warn: Warn = _noop,
+                  lines: Callable[[Iterator[tuple[int, int, bytes]]], Iterable[Transformed]] | None = None
+                  ) -> tuple[int, int, int]:
         """Rewrite the archive atomically with `fn` applied to every record (None drops it).
 
         Lines that are not records are kept exactly as they were, with a warning.
+        `lines`, when given, does the `transform_line` of every line instead (elsewhere, in order).
         Returns (records kept, records changed, records dropped). Hold `writing()` around it.
         """
         kept = changed = dropped = 0
+        done = lines(self.lines(warn)) if lines else (transform_line(n, line, fn) for n, _, line in self.lines(warn))
 
-        def out() -> Iterator[dict | bytes]:
+        def out() -> Iterator[bytes]:
             nonlocal kept, changed, dropped
-            for n, _, line in self.lines(warn):
-                try:
-                    rec = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    rec = None
-                if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
-                    if line.strip():
-                        warn(f"{self.path.name}:{n}: not a record; kept as it is")
-                    yield line
-                    continue
-                new = fn(rec)
-                if new is None:
+            for t in done:
+                if t.state == "other":
+                    if t.line.strip():
+                        warn(f"{self.path.name}:{t.n}: not a record; kept as it is")
+                elif t.state == "dropped":
                     dropped += 1
                     continue
-                line2 = dumps(new)
-                if line2 != line:
-                    changed += 1
-                kept += 1
-                yield line2
+                else:
+                    kept += 1
+                    changed += t.state == "changed"
+                yield t.line
 
         self.rewrite(out())
         return kept, changed, dropped
+
+
+@dataclass
+class Transformed:
+    """One archive line after `transform`'s function: the line to keep and what happened to it."""
+    n: int
+    line: bytes
+    state: str   # "kept", "changed", "dropped" or "other" (not a record: kept as it is)
+
+
+def transform_line(n: int, line: bytes, fn: Callable[[dict], dict | None]) -> Transformed:
+    try:
+        rec = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        rec = None
+    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+        return Transformed(n, line, "other")
+    new = fn(rec)
+    if new is None:
+        return Transformed(n, b"", "dropped")
+    line2 = dumps(new)
+    return Transformed(n, line2, "changed" if line2 != line else "kept")

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import orjson
 
 from relations.digest import blake2b as _blake2b
+from relations.record import SHOWN_IDS, content_key, file_key, one_id
 
 if TYPE_CHECKING:
     from relations.store.archive import Archive
@@ -147,20 +148,6 @@ def _fingerprint(fd: int, size: int) -> str:
     return h.hexdigest()
 
 
-def content_key(rec: dict) -> str:
-    """What a record says (its date and text), for ingest's duplicate check: the same as ingest._content_key."""
-    from relations.digest import sha256
-
-    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
-    return sha256(f"{rec.get('date')}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def file_key(rec: dict) -> str:
-    """The bytes a record was read from (source.sha256): the same as ingest._file_key."""
-    src = rec.get("source")
-    return str(src.get("sha256")) if isinstance(src, dict) else ""
-
-
 def _stored_fkey(k: str):
     """A file key as stored: the bytes of a lower-case hex digest (half the size), any other text as it is."""
     if len(k) == 64:
@@ -179,7 +166,7 @@ def _timeline_rows(rec: dict, record_entries, jsonl_line) -> list[tuple] | None:
     topics = rec.get("topics")
     if topics and not isinstance(topics, list):
         return None  # `topic in topics` would test a string's substrings or a mapping's keys
-    parties = rec.get("parties")
+    parties = rec.get("parties") or []
     if any(not isinstance(p, str) for p in parties):
         return None
     try:
@@ -268,14 +255,16 @@ _TL_INSERT = "INSERT INTO tl(a, b, date, rank, rid, n, seq, lines, ns) VALUES (?
 
 def _write_timeline(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     """Store (a, b, date, rank, id, n, position, line) rows, given in key order, as the runs of each pair."""
-    out, pair, entries = [], None, []
+    out: list[tuple] = []
+    pair: tuple[str, str] | None = None
+    entries: list[tuple] = []
     for a, b, date, rank, rid, n, seq, line in rows:
         if (a, b) != pair:
             out.extend(_runs(*pair, entries) if pair else ())
             pair, entries = (a, b), []
         entries.append(((date, rank, rid, n, seq), line))
         if len(entries) >= 4 * BATCH:
-            runs = list(_runs(*pair, entries))
+            runs = list(_runs(a, b, entries))
             out.extend(runs[:-1])  # the last run may grow: keep it open
             first = runs[-1][2:7]
             entries = [e for e in entries if e[0] >= first]
@@ -335,6 +324,18 @@ class Index:
         self.partial = False     # the archive ends in an incomplete line, not indexed
         self.lines = 0           # complete lines indexed
         self._names: dict[tuple[int, str], int] = {}
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open connection (methods past opening may rely on it)."""
+        assert self.conn is not None, "the index is not open"
+        return self.conn
+
+    @property
+    def handle(self) -> int:
+        """The open archive file descriptor."""
+        assert self.fd is not None, "the archive is not open"
+        return self.fd
 
     # opening ------------------------------------------------------------
 
@@ -421,13 +422,13 @@ class Index:
 
     def _meta(self) -> dict:
         try:
-            return dict(self.conn.execute("SELECT k, v FROM meta"))
+            return dict(self.db.execute("SELECT k, v FROM meta"))
         except sqlite3.OperationalError:
             return {}
 
     def _state(self, meta: dict) -> tuple[str, int]:
         """('fresh' | 'grown' | 'rebuild', archive size)."""
-        fd = self.fd
+        fd = self.handle
         st = os.fstat(fd)
         self._st = st
         if meta.get("version") != VERSION:
@@ -519,7 +520,7 @@ class Index:
             st = self._st  # as seen before reading: a write during the update shows as growth next time
             meta = {"version": VERSION, "fold": fold, "entries": entries, "dev": st.st_dev, "ino": st.st_ino,
                     "size": st.st_size, "mtime": st.st_mtime_ns, "covered": covered, "lines": lines,
-                    "fingerprint": _fingerprint(self.fd, covered)}
+                    "fingerprint": _fingerprint(self.handle, covered)}
             conn.executemany("INSERT OR REPLACE INTO meta(k, v) VALUES (?, ?)", meta.items())
             conn.execute("COMMIT")
         except BaseException:
@@ -545,7 +546,9 @@ class Index:
         if nid is None:
             row = conn.execute("SELECT nid FROM name WHERE kind = ? AND key = ?", key).fetchone()
             if row is None:
-                nid = conn.execute("INSERT INTO name(kind, key) VALUES (?, ?)", key).lastrowid
+                new = conn.execute("INSERT INTO name(kind, key) VALUES (?, ?)", key).lastrowid
+                assert new is not None
+                nid = new
             else:
                 nid = row[0]
             if len(self._names) > 200_000:
@@ -565,7 +568,14 @@ class Index:
             # timeline lines arrive in archive order: collected apart, then written once in key order
             conn.execute("DROP TABLE IF EXISTS temp.tlstage")
             conn.execute("CREATE TEMP TABLE tlstage(a, b, date, rank, rid, n, seq, line)")
-        recs, countries, pairs, tls, odds, topics, actors, bads = [], [], [], [], [], [], [], []
+        recs: list[tuple] = []
+        countries: list[tuple] = []
+        pairs: list[tuple] = []
+        tls: list[tuple] = []
+        odds: list[tuple] = []
+        topics: list[tuple] = []
+        actors: list[tuple] = []
+        bads: list[tuple] = []
 
         def flush():
             conn.executemany("INSERT INTO rec(n, id, date, sdate, off, len, ckey, fkey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -585,7 +595,7 @@ class Index:
                 lst.clear()
 
         offset = start
-        with os.fdopen(os.dup(self.fd), "rb", buffering=1 << 20) as fh:
+        with os.fdopen(os.dup(self.handle), "rb", buffering=1 << 20) as fh:
             fh.seek(start)
             while offset < size:
                 line = fh.readline(size - offset)
@@ -633,7 +643,7 @@ class Index:
 
     def _warn_problems(self) -> None:
         name = self.archive.path.name
-        for n, what in self.conn.execute("SELECT n, what FROM bad ORDER BY n"):
+        for n, what in self.db.execute("SELECT n, what FROM bad ORDER BY n"):
             self.warn(f"{name}:{n}: skipped: {what}")
 
     def _warn_partial(self) -> None:
@@ -643,7 +653,7 @@ class Index:
 
     def _read(self, rows: Iterable[tuple]) -> Iterator[dict]:
         """The records at (n, off, len, id) rows, each checked against the id the index expects."""
-        fd = self.fd
+        fd = self.handle
         for _n, off, length, rid in rows:
             line = os.pread(fd, length, off)
             if len(line) != length or not line.endswith(b"\n"):
@@ -665,7 +675,7 @@ class Index:
 
     def _end(self) -> None:
         if self.conn is not None and self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+            self.db.execute("COMMIT")
 
     def select(self, *, since=None, until=None, codes=(), topic=None, actor=None,
                limit: int | None = None) -> Iterator[dict]:
@@ -698,7 +708,7 @@ class Index:
         # drive from the rarest filter when it is rare; otherwise walk the date index newest first
         driver = None
         for f in filters:
-            cnt = self.conn.execute(f"SELECT count(*) FROM ({f[1]} LIMIT 20000)", f[2]).fetchone()[0]
+            cnt = self.db.execute(f"SELECT count(*) FROM ({f[1]} LIMIT 20000)", f[2]).fetchone()[0]
             if cnt < 20000 and (driver is None or cnt < driver[0]):
                 driver = (cnt, f)
         if driver is not None:
@@ -721,20 +731,20 @@ class Index:
                 params.extend(a)
             sql = ("SELECT r.n, r.off, r.len, r.id FROM rec r INDEXED BY rec_date"
                    + (" WHERE " + " AND ".join(conds) if conds else "") + order + lim)
-        return self._read(self.conn.execute(sql, params))
+        return self._read(self.db.execute(sql, params))
 
     def pair_records(self, a: str, b: str) -> Iterator[dict]:
         """Records whose parties include both a and b, in archive order."""
         x, y = sorted((a, b))
         sql = "SELECT r.n, r.off, r.len, r.id FROM pair p JOIN rec r ON r.n = p.n WHERE p.a = ? AND p.b = ?"
-        return self._read(self.conn.execute(sql + " ORDER BY p.n", [x, y]))
+        return self._read(self.db.execute(sql + " ORDER BY p.n", [x, y]))
 
     def timeline_lines(self, a: str, b: str, since=None, until=None, topic=None) -> list[bytes]:
         """query.timeline's entries as the JSON lines `timeline` prints, in pieces of whole lines: one range
         of the stored lines, or, for a pair with an odd record (or a country with itself), query.timeline
         over its records."""
         x, y = sorted((a, b))
-        q = self.conn.execute
+        q = self.db.execute
         if self._meta().get("entries") != _entries_version():
             raise Stale("timeline entries made otherwise")
         if x != y and q("SELECT 1 FROM tlodd WHERE a = ? AND b = ? LIMIT 1", (x, y)).fetchone() is None:
@@ -746,7 +756,7 @@ class Index:
                                                       until=until, topic=topic)]
 
     def _stored_timeline(self, x: str, y: str, since, until, topic) -> list[bytes]:
-        q = self.conn.execute
+        q = self.db.execute
         q("PRAGMA mmap_size=2147418112")  # the pair's runs are read in place, not copied page by page
         whole = not (since or until or topic)
         sql, params = f"SELECT lines{'' if whole else ', ns'} FROM tl WHERE a = ? AND b = ?", [x, y]
@@ -790,20 +800,14 @@ class Index:
     def find(self, p: str) -> dict:
         """query.find_record(records, p) by the id index: the first record with id p, else the one whose id
         starts with p (p stripped and not empty)."""
-        q = self.conn.execute
+        q = self.db.execute
         rows = q("SELECT n, off, len, id FROM rec WHERE id = ? ORDER BY n LIMIT 1", (p,)).fetchall()
         if not rows:
-            rows = q("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT 9",
-                     (p, _successor(p))).fetchall()
+            rows = q("SELECT n, off, len, id FROM rec WHERE id >= ? AND id < ? ORDER BY n LIMIT ?",
+                     (p, _successor(p), SHOWN_IDS + 1)).fetchall()
         recs = list(self._read(rows))
-        if len(recs) == 1:
-            return recs[0]
-        from relations.errors import QueryError
-
-        if not recs:
-            raise QueryError(f"no record with id '{p}' (see `relations list`)")
-        names = ", ".join(r["id"] for r in recs[:8]) + (" …" if len(recs) > 8 else "")
-        raise QueryError(f"id prefix '{p}' is ambiguous: {names}")
+        one_id(p, [r["id"] for r in recs])
+        return recs[0]
 
 
 def _successor(s: str) -> str:
@@ -941,7 +945,7 @@ class Seen:
                 raise Unusable("no archive yet")
             self.ix._warn_problems()
             self.ix._warn_partial()
-            q = self.ix.conn.execute
+            q = self.ix.db.execute
             self.ids = _Keys(lambda k: q("SELECT 1 FROM rec WHERE id = ? LIMIT 1", (k,)).fetchone() is not None)
             self.contents = _Keys(lambda k: _hexkey(k) is not None and q(
                 "SELECT 1 FROM rec WHERE ckey = ? LIMIT 1", (_hexkey(k),)).fetchone() is not None)
@@ -950,7 +954,7 @@ class Seen:
         except (Unusable, Stale, sqlite3.DatabaseError):
             self.ix.close()
             self.ix = None
-            self.ids, self.contents, self.files = set(), set(), set()
+            self.ids, self.contents, self.files = set(), set(), set()  # type: ignore[assignment]
             for rec in archive.records(warn):
                 self.ids.add(rec["id"])
                 self.contents.add(content_key(rec))
