@@ -289,7 +289,7 @@ def test_the_fast_exit_keeps_output_exit_codes_and_a_whole_archive(tmp_path):
 
 
 def test_the_fast_exit_is_quiet_when_the_reader_stops_early(tmp_path):
-    shipped = [json.loads(line) for line in (SEEDS / "archive.jsonl").read_text().splitlines()]
+    shipped = [json.loads(line) for line in (SEEDS.parent / "examples" / "archive.jsonl").read_text().splitlines()]
     archive = tmp_path / "a.jsonl"
     with archive.open("w", encoding="utf-8") as fh:  # far more than a pipe holds
         for i in range(300):

@@ -62,8 +62,7 @@ def test_two_concurrent_ingests_end_with_the_union(tmp_path, archive_path):
     # exactly one of them added the shared article; the other found it present
     assert sorted([out1, out2]) == sorted(["701 added, 0 already present, 0 failed\n",
                                            "700 added, 1 already present, 0 failed\n"])
-    # the one that started second waited for the first, and said so
-    assert "waiting for another process writing archive.jsonl" in err1 + err2
+    # the writers' lock is held only while a batch is appended, so neither waits through the other's parsing
     lines = archive_path.read_bytes().split(b"\n")
     assert lines[-1] == b""
     ids = [json.loads(x)["id"] for x in lines[:-1]]  # every line whole JSON

@@ -69,7 +69,7 @@ def seeded(tmp_path) -> Path:
 def test_demo_never_touches_an_archive_it_did_not_create(tmp_path):
     mine = tmp_path / "work" / "archive.jsonl"
     mine.parent.mkdir()
-    mine.write_bytes((SEEDS / "archive.jsonl").read_bytes() + b'{"id": "mine", "date": "2020-01-01"}\n')
+    mine.write_bytes((SEEDS.parent / "examples" / "archive.jsonl").read_bytes() + b'{"id": "mine", "date": "2020-01-01"}\n')
     before = mine.read_bytes()
     env = {**os.environ, "RELATIONS_ARCHIVE": str(mine), "TMPDIR": str(tmp_path)}
     got = subprocess.run(["bash", str(ROOT / "scripts" / "demo.sh")], capture_output=True, text=True,
@@ -77,7 +77,7 @@ def test_demo_never_touches_an_archive_it_did_not_create(tmp_path):
     assert got.returncode == 0, got.stderr
     assert mine.read_bytes() == before
     demo = Path(got.stdout.splitlines()[0].removeprefix("demo archive: "))
-    assert demo.parent.parent == tmp_path and demo.read_bytes() == (SEEDS / "archive.jsonl").read_bytes()
+    assert demo.parent.parent == tmp_path and demo.read_bytes() == (SEEDS.parent / "examples" / "archive.jsonl").read_bytes()
     assert "Vietnam – Cuba" in got.stdout
 
 
@@ -89,7 +89,7 @@ def test_the_default_archive_lives_in_the_user_data_folder(tmp_path):
     assert res.returncode == 0, res.stderr
     arch = data / "relations" / "archive.jsonl"
     assert res.stderr.splitlines() == [f"archive: {arch}"]
-    assert arch.read_bytes() == (SEEDS / "archive.jsonl").read_bytes()
+    assert arch.read_bytes() == (SEEDS.parent / "examples" / "archive.jsonl").read_bytes()
     assert not (ROOT / "data" / "archive.jsonl").exists()
     helped = cmd("--help", env={"XDG_DATA_HOME": str(data), "RELATIONS_ARCHIVE": ""})
     assert helped.stdout.splitlines()[-1] == f"Archive: {arch}"
@@ -102,7 +102,7 @@ def test_no_tracked_file_is_an_archive_a_command_writes():
     from relations.store.location import default_archive
 
     assert not Path(default_archive()).resolve().is_relative_to(ROOT)
-    assert "data/archive.jsonl" not in tracked and "seeds/archive.jsonl" in tracked
+    assert "data/archive.jsonl" not in tracked and "examples/archive.jsonl" in tracked
 
 
 # 3. a path that is not a regular file is refused, untouched -------------------------------------------------------
@@ -227,7 +227,7 @@ def test_a_last_record_without_its_newline_is_kept(tmp_path, seeded):
 @pytest.mark.parametrize("args", WRITERS, ids=lambda a: a[0])
 def test_a_read_only_archive_is_refused_in_one_line(shared_dir, args):
     arch = shared_dir / "archive.jsonl"
-    shutil.copy(SEEDS / "archive.jsonl", arch)
+    shutil.copy(SEEDS.parent / "examples" / "archive.jsonl", arch)
     with open(arch, "ab") as fh:
         fh.write(b'{"id": "torn')  # a torn tail, which a writer would otherwise repair first
     arch.chmod(0o444)
@@ -241,7 +241,7 @@ def test_a_read_only_archive_is_refused_in_one_line(shared_dir, args):
 
 def test_a_date_that_is_not_text_does_not_crash_list(shared_dir):
     arch = shared_dir / "archive.jsonl"
-    recs = [json.loads(x) for x in (SEEDS / "archive.jsonl").read_text().splitlines()]
+    recs = [json.loads(x) for x in (SEEDS.parent / "examples" / "archive.jsonl").read_text().splitlines()]
     recs[0]["date"] = 20230517
     arch.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
     shared_dir.chmod(0o555)  # no index can be made: every answer is a scan
@@ -316,14 +316,12 @@ def test_a_failing_append_keeps_exactly_the_reported_records(tmp_path, seeded, m
 
 def test_a_failing_later_batch_says_what_was_kept(tmp_path, seeded, monkeypatch):
     from relations.ingest import ingest
-    from relations.errors import ArchiveError
 
     src = write_articles(tmp_path / "in", range(5))
     monkeypatch.setattr(archive_mod.os, "fsync", _failing("fsync", errno.ENOSPC, after=2))
-    with pytest.raises(ArchiveError) as exc:
-        ingest([str(src)], Archive(seeded), batch=2)
+    summary = ingest([str(src)], Archive(seeded), batch=2)
     monkeypatch.undo()
-    assert str(exc.value).endswith("; the 4 records written before it are in the archive")
+    assert summary.error.endswith("; the 4 records written before it are in the archive") and summary.added == 4
     assert len(seeded.read_bytes().splitlines()) == 2 + 4
     assert cli("--archive", seeded, "check").exit_code == 0
 
@@ -427,7 +425,7 @@ def test_one_size_limit_checked_before_reading(tmp_path, monkeypatch):
 @pytest.mark.parametrize("no_index", ["0", "1"], ids=["index", "scan"])
 def test_a_month_date_is_in_a_range_it_touches(tmp_path, monkeypatch, no_index):
     monkeypatch.setenv("RELATIONS_NO_INDEX", no_index)
-    recs = [json.loads(x) for x in (SEEDS / "archive.jsonl").read_text().splitlines()]
+    recs = [json.loads(x) for x in (SEEDS.parent / "examples" / "archive.jsonl").read_text().splitlines()]
     month, year = recs[1], recs[0]   # the 2023-05-17 talks, the 2025-08-15 talks
     month["date"], month["event"]["date"] = "2023-06", "2023-06"
     year["date"], year["event"]["date"] = "2024", "2024"

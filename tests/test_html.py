@@ -128,7 +128,7 @@ def test_ingest_a_folder_of_pages_and_text(tmp_path):
     lines = res.output.splitlines()
     assert f"failed {folder / 'section-front.html'}: no story found on the page (no paragraph of running text)" in lines
     assert any(line.startswith(f"failed {folder / 'undated.htm'}: no publication date") for line in lines)
-    assert lines[-1] == "3 added, 0 already present, 2 failed"
+    assert lines[-1] == "3 added, 0 already present, 2 failed, 1 skipped (not an article suffix)"
     names = sorted(json.loads(x)["source"]["name"] for x in archive.read_text().splitlines())
     assert names == ["accra-trade-pact.html", "santiago-ministers.html", "seed.txt"]
     res = ingest(archive, "--date", "2024-02-07", str(folder / "undated.htm"), str(folder / "accra-trade-pact.html"))

@@ -85,7 +85,7 @@ def test_ids_are_stable_and_content_derived(seed_texts, kb):
 
 
 def test_shipped_archive_equals_fresh_ingest(tmp_path):
-    shipped = ROOT / "seeds" / "archive.jsonl"
+    shipped = ROOT / "examples" / "archive.jsonl"
     fresh = tmp_path / "archive.jsonl"
     work = tmp_path / "repo"
     shutil.copytree(SEEDS, work / "seeds")
@@ -99,4 +99,4 @@ def test_shipped_archive_equals_fresh_ingest(tmp_path):
     finally:
         os.chdir(old)
     assert res.exit_code == 0, res.output
-    assert fresh.read_bytes() == shipped.read_bytes(), "seeds/archive.jsonl is stale: ingest seeds/ into it anew"
+    assert fresh.read_bytes() == shipped.read_bytes(), "examples/archive.jsonl is stale: ingest seeds/ into it anew"

@@ -231,3 +231,15 @@ def file_f1(s: FileScore) -> dict[str, float]:
     out = {f: round(c.f1, 3) for f, c in s.counts.items()}
     out.update({f: float(v) for f, v in s.exact.items()})
     return out
+
+
+
+def per_file_brief(rows: list[dict]) -> list[dict]:
+    """`eval --per-file` as a table a person reads at 80 columns (the machine formats keep every field)."""
+    out = []
+    for r in rows:
+        scores = {k: v for k, v in r.items() if k != "file"}
+        mean = round(sum(scores.values()) / len(scores), 3) if scores else 1.0
+        low = ", ".join(f"{k} {v:g}" for k, v in sorted(scores.items(), key=lambda kv: (kv[1], kv[0])) if v < 1.0)
+        out.append({"file": r["file"], "mean": mean, "below 1.0": low or "—"})
+    return out

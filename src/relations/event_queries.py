@@ -48,9 +48,11 @@ def timeline(archive: Archive, *, a: str, b: str, since=None, until=None, topic=
     return hp.grouped_timeline(entries, by_record)
 
 
-def timeline_row(e: dict) -> dict:
-    """The table row of a timeline entry: the record, and the other reports of its happening."""
-    rec = e["record"] + (" (referenced)" if e["referenced"] else "")
+def timeline_row(e: dict, *, marked: bool = True) -> dict:
+    """The table row of a timeline entry: the record, and the other reports of its happening.
+
+    `marked` adds "(referenced)" beside the record, for outputs without a kind column to say it."""
+    rec = e["record"] + (" (referenced)" if e["referenced"] and marked else "")
     if e.get("reports", 1) > 1 and not e["referenced"] and not e["kind"].startswith("signed"):
         rec += f" ({e['reports']} reports: {', '.join(e['outlets'])})"
     return {**e, "record": rec}

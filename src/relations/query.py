@@ -64,11 +64,30 @@ def coarser(day: str) -> list[str]:
 def resolve_countries(words: Iterable[str], kb: Knowledge) -> list[str]:
     codes = []
     for w in words:
-        code = kb.country_code(w)
+        code = kb.country_code(w) or _alpha2(w, kb)
         if not code:
-            raise QueryError(f"unknown country '{w}': use a name, a demonym or an ISO code (e.g. Vietnam, Cuban, CUB)")
+            raise QueryError(f"unknown country '{w}': use a name, a demonym or an ISO code (e.g. Vietnam, Cuban, CUB, CU)")
         codes.append(code)
     return codes
+
+
+def _alpha2(word: str, kb: Knowledge) -> str | None:
+    """An ISO alpha-2 code (VN, CU) as a user types it, to the alpha-3 code records use."""
+    w = word.strip()
+    if len(w) != 2 or not w.isalpha():
+        return None
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=w.upper())
+    return c.alpha_3 if c is not None and c.alpha_3 in kb.country_names else None
+
+
+def resolve_pair(a: str, b: str, kb: Knowledge) -> tuple[str, str]:
+    """The two countries of a relation; one country twice is not a relation."""
+    x, y = resolve_countries([a, b], kb)
+    if x == y:
+        raise QueryError(f"'{a}' and '{b}' are the same country ({x}): a timeline needs two")
+    return x, y
 
 
 def resolve_topic(topic: str | None, kb: Knowledge) -> str | None:
@@ -84,10 +103,12 @@ def resolve_topic(topic: str | None, kb: Knowledge) -> str | None:
 
 
 def actor_matches(rec: dict, needle: str) -> bool:
-    n = fold_key(needle)
+    """A person or organisation whose name holds the needle as whole words (`UN` is not in `Tunisian`),
+    or whose acronym is the needle; both folded (accents, case and punctuation set aside)."""
+    n = f" {fold_key(needle)} "
     for a in rec.get("actors", []):
         if a.get("kind") in ("person", "organization"):
-            if n in fold_key(a.get("name") or "") or (a.get("acronym") and n == fold_key(a["acronym"])):
+            if n in f" {fold_key(a.get('name') or '')} " or (a.get("acronym") and n.strip() == fold_key(a["acronym"])):
                 return True
     return False
 
@@ -110,6 +131,7 @@ def select(records: Iterable[dict], *, since=None, until=None, codes=(), topic=N
 
 
 LIST_COLUMNS = ["id", "date", "event", "parties", "title", "topics"]
+LIST_PRIORITY = ["id", "date", "title", "parties", "event", "topics"]  # what a narrow table keeps first
 
 
 def list_row(r: dict) -> dict:

@@ -94,6 +94,8 @@ def write_serialised(pieces: Iterable[bytes], stream=None) -> None:
 
 
 def _cell(v: Any) -> str:
+    if isinstance(v, Marked):
+        return v.text
     if isinstance(v, (list, tuple)):
         return ", ".join(str(x) for x in v)
     return "" if v is None else str(v)
@@ -106,9 +108,13 @@ def _table_cell(v: Any, escape):
 
 
 def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str | None = None,
-           console=None, records: Iterable[dict] | None = None, sources: dict | None = None) -> str | None:
+           console=None, records: Iterable[dict] | None = None, sources: dict | None = None,
+           priority: Sequence[str] | None = None) -> str | None:
     """Write rows in the chosen format. Machine formats carry whole records when given; `html` and `ics`
-    take timeline entries as records, and sources (record id to record) for their evidence."""
+    take timeline entries as records, and sources (record id to record) for their evidence.
+
+    A table fits the console's width: columns that would have to break a token are dropped,
+    the least important (last in `priority`, by default the last shown) first."""
     if fmt in ("html", "ics"):
         from relations.render import calendar, page
 
@@ -134,18 +140,77 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, *, title: str
             w.writerow([safe_cell(_cell(r.get(c))) for c in columns])
         sys.stdout.write(buf.getvalue())
     else:
-        from rich.markup import escape
-        from rich.table import Table
-
         from relations.render.console import make_console
 
         console = console or make_console()
-        table = Table(title=title, show_lines=False, header_style="bold")
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*[_table_cell(r.get(c), escape) for c in columns])
-        console.print(table)
+        _table(rows, columns, title, console, priority)
         if not rows:
             console.print("(nothing found)")
     return None
+
+
+# tables that fit ------------------------------------------------------------
+
+# columns whose values are one token (ids, dates, codes, numbers): never wrapped
+ATOMIC = frozenset({"id", "date", "record", "parties", "event", "kind", "n", "precision", "recall", "f1",
+                    "referenced", "period", "count", "total", "year", "status", "code", "type", "records",
+                    "events", "field", "file", "bar", "mean", "events bar"})
+
+
+def _column_needs(rows: Sequence[dict], columns: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """For each column, the narrowest it can be without breaking a token, and its natural width."""
+    from rich.cells import cell_len
+
+    needs = {}
+    for c in columns:
+        cells = [visible(_cell(r.get(c))) for r in rows]
+        widest = max([cell_len(c)] + [cell_len(x) for x in cells])
+        if c in ATOMIC:
+            least = widest
+        else:
+            words = [w for x in cells for w in x.split()]
+            least = max([cell_len(c)] + [min(cell_len(w), 30) for w in words])
+        needs[c] = (least, widest)
+    return needs
+
+
+def fitting_columns(rows: Sequence[dict], columns: Sequence[str], width: int,
+                    priority: Sequence[str] | None = None) -> list[str]:
+    """The columns that fit in `width` without breaking a token, dropping the least important first.
+
+    `priority` lists columns most important first (default: the order shown); the first always stays."""
+    order = list(priority) if priority else list(columns)
+    order += [c for c in columns if c not in order]
+    needs = _column_needs(rows, columns)
+    keep = [c for c in columns]
+    for victim in reversed(order[1:]):
+        if sum(needs[c][0] + 3 for c in keep) + 1 <= width:
+            break
+        if victim in keep:
+            keep.remove(victim)
+    return keep
+
+
+def table_width(console) -> int:
+    return console.width
+
+
+def _table(rows: Sequence[dict], columns: Sequence[str], title, console, priority) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    shown = fitting_columns(rows, columns, table_width(console), priority)
+    needs = _column_needs(rows, shown)
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in shown:
+        least, widest = needs[c]
+        if c in ATOMIC:
+            table.add_column(c, no_wrap=True, min_width=widest, overflow="ellipsis")
+        else:
+            table.add_column(c, min_width=least, overflow="fold")
+    for r in rows:
+        table.add_row(*[_table_cell(r.get(c), escape) for c in shown])
+    console.print(table)
+    dropped = [c for c in columns if c not in shown]
+    if dropped:
+        console.print(f"[dim](not shown at this width: {escape(', '.join(dropped))})[/dim]")

@@ -4,6 +4,7 @@ text with the evidence highlighted."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from rich.markup import escape
 from rich.text import Text
@@ -18,7 +19,8 @@ def _line(label: str, value) -> str:
     return f"[bold]{label}:[/bold] {escape(visible(value if value is not None else '—'))}"
 
 
-def render_record(rec: dict, console) -> None:
+def render_record(rec: dict, console, *, text: bool = True) -> None:
+    """The header, actors, topics, agreements and events, then (unless `text` is false) the marked text."""
     ev = rec.get("event") or {}
     console.print(f"[bold]{escape(visible(rec.get('title')))}[/bold]")
     console.print(_line("id", rec["id"]))
@@ -52,9 +54,9 @@ def render_record(rec: dict, console) -> None:
     if rec.get("topics"):
         console.print("\n[bold]Topics[/bold]")
         ev_map = rec.get("topic_evidence") or {}
-        text = rec.get("text", "")
+        body = rec.get("text", "")
         for t in rec["topics"]:
-            words = sorted({text[s:e] for s, e in ev_map.get(t, [])})[:6]
+            words = sorted({body[s:e] for s, e in ev_map.get(t, [])})[:6]
             console.print(f"  {escape(t)} [dim]({escape(visible(', '.join(words)))})[/dim]")
     if rec.get("agreements"):
         console.print("\n[bold]Agreements[/bold]")
@@ -67,20 +69,128 @@ def render_record(rec: dict, console) -> None:
         for pe in rec["past_events"]:
             console.print(f"  {escape(pe.get('date') or '?')}: {escape(visible(pe.get('text')))}"
                           + (f" [dim]({escape(visible(pe.get('how')))})[/dim]" if pe.get("how") else ""))
+    if not text:
+        return
     console.print("\n[bold]Text[/bold]")
+    console.print(f"[dim]{escape(legend())}[/dim]")
     console.print(highlighted(rec))
 
 
-def highlighted(rec: dict) -> Text:
-    """The article text with every piece of evidence styled.
+@dataclass(frozen=True)
+class Mark:
+    """One kind of evidence: the letter that marks it in the text, its name in the legend, its colour."""
+    letter: str
+    name: str
+    style: str
 
-    Control characters from the page (escape sequences, bell, bidi overrides) are
-    shown as `\\xNN` / `\\uNNNN`, never sent to the terminal; the evidence spans,
-    which point into the stored text, are moved to match.
+
+MARKS = {m.name: m for m in (
+    Mark("c", "country", STYLES["country"]), Mark("p", "person", STYLES["person"]),
+    Mark("o", "organisation", STYLES["organization"]), Mark("t", "title", "cyan"),
+    Mark("w", "topic word", STYLES["topic"]), Mark("a", "agreement", STYLES["agreement"]),
+    Mark("e", "event cue", "bold red"), Mark("d", "event date", STYLES["date"]), Mark("l", "place", "bold blue"))}
+_ACTOR_MARK = {"country": "country", "person": "person", "organization": "organisation"}
+
+
+def legend() -> str:
+    """The one line that says what the markers in the text mean."""
+    return "Evidence: " + "  ".join(f"[{m.letter}:…] {m.name}" for m in MARKS.values())
+
+
+def _evidence(rec: dict) -> list[tuple[int, int, str]]:
+    """Every piece of evidence as (start, end, kind name), in stored-text offsets; damaged spans left out."""
+    out = []
+
+    def add(span, kind):
+        try:
+            s, e = (int(x) for x in span)
+        except (TypeError, ValueError):
+            return
+        if e > s:
+            out.append((s, e, kind))
+
+    for ag in rec.get("agreements") or []:
+        add(ag.get("span"), "agreement")
+    for spans in (rec.get("topic_evidence") or {}).values():
+        for sp in spans:
+            add(sp, "topic word")
+    for a in rec.get("actors") or []:
+        for sp in a.get("spans") or []:
+            add(sp, _ACTOR_MARK.get(a.get("kind"), "organisation"))
+        if a.get("title_span"):
+            add(a["title_span"], "title")
+    ev = (rec.get("event") or {}).get("evidence") or {}
+    for key, kind in (("type", "event cue"), ("date", "event date"), ("place", "place")):
+        if ev.get(key):
+            add(ev[key], kind)
+    return out
+
+
+def _nested(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, list[str]]]:
+    """Spans made properly nested: the kinds of one stretch together, a span that crosses the end of
+    the one around it cut there, so that every marker closes inside the one that opened before it."""
+    same: dict[tuple[int, int], list[str]] = {}
+    for s, e, kind in spans:
+        kinds = same.setdefault((s, e), [])
+        if kind not in kinds:
+            kinds.append(kind)
+    out, stack = [], []
+    for (s, e), kinds in sorted(same.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        while stack and stack[-1] <= s:
+            stack.pop()
+        if stack:
+            e = min(e, stack[-1])
+        if e <= s:
+            continue
+        out.append((s, e, kinds))
+        stack.append(e)
+    return out
+
+
+def highlighted(rec: dict, marks: bool = True) -> Text:
+    """The article text with every piece of evidence marked `[letter:…]` and styled.
+
+    The markers are plain text, so they survive NO_COLOR, a pager and a printout; colour only
+    adds to them. Control characters from the page (escape sequences, bell, bidi overrides) are
+    shown as `\\xNN` / `\\uNNNN`, never sent to the terminal; the evidence spans, which point
+    into the stored text, are moved to match.
     """
     text = rec.get("text", "")
     if not isinstance(text, str):
         text = str(text)
+    shown, moved, controls = _shown(text)
+    spans = [(moved(s), moved(e), kind) for s, e, kind in _evidence(rec)]
+    base = Text(shown)
+    for s, e in controls:
+        base.stylize("dim", s, e)
+    nested = _nested(spans)
+    t = Text()
+    opens: dict[int, list[tuple[int, list[str]]]] = {}
+    for s, e, kinds in nested:
+        opens.setdefault(s, []).append((e, kinds))
+    closing: list[tuple[int, int, str]] = []  # (end in shown text, start in t, style), innermost last
+    pos = 0
+    bounds = sorted(set(opens) | {e for s, e, _ in nested} | {len(shown)})
+    for at in bounds:
+        if at < pos:
+            continue
+        t.append_text(base[pos:at])
+        pos = at
+        while closing and closing[-1][0] <= at:
+            _end, start, style = closing.pop()
+            t.stylize(style, start, len(t))
+            if marks:
+                t.append("]", style="dim")
+        for e, kinds in opens.get(at, []):
+            if marks:
+                t.append("[" + ",".join(MARKS[k].letter for k in kinds) + ":", style="dim")
+            closing.append((e, len(t), MARKS[kinds[0]].style))
+    return t
+
+
+def _shown(text: str):
+    """The text as shown (control characters made visible), a map from stored to shown offsets,
+    and the shown stretches that are control characters."""
     pieces, where, pos, shown = [], [], 0, 0
     controls = []
     for m in _CONTROL.finditer(text):
@@ -103,30 +213,7 @@ def highlighted(rec: dict) -> Text:
         orig, new = where[k]
         return new + (i - orig)
 
-    t = Text("".join(pieces))
-
-    def style(name: str, span) -> None:
-        try:
-            s, e = span
-            t.stylize(name, moved(s), moved(e))
-        except (TypeError, ValueError):
-            pass  # a damaged span: nothing to highlight
-
-    for ag in rec.get("agreements") or []:
-        style(STYLES["agreement"], ag.get("span") or (0, 0))
-    for topic, spans in (rec.get("topic_evidence") or {}).items():
-        for sp in spans:
-            style(STYLES["topic"], sp)
-    for a in rec.get("actors") or []:
-        for sp in a.get("spans") or []:
-            style(STYLES.get(a.get("kind"), "bold"), sp)
-    ev = (rec.get("event") or {}).get("evidence") or {}
-    if ev.get("date"):
-        style(STYLES["date"], ev["date"])
-    for s, e in controls:
-        t.stylize("dim", s, e)
-    return t
-
+    return "".join(pieces), moved, controls
 
 def render_others(others: list[dict], console) -> None:
     """The other reports of the record's happening, after the record."""

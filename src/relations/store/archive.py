@@ -172,14 +172,15 @@ class Archive:
             return False
         return False
 
-    def _require_jsonl(self) -> None:
+    def require_jsonl(self) -> None:
+        """Refuse, untouched, a file that is not JSON Lines (a missing file is a new archive)."""
         reason = self.not_jsonl()
         if reason:
             raise ArchiveError(f"{self.path}: not a JSON Lines archive ({reason})")
 
     def records(self, warn: Warn = _noop) -> Iterator[dict]:
         """Every readable record; a bad line is skipped with one warning naming it."""
-        self._require_jsonl()
+        self.require_jsonl()
         for n, _, line in self.lines(warn):
             if not line.strip():
                 continue
@@ -233,7 +234,7 @@ class Archive:
         if not os.access(folder, os.W_OK):
             raise ArchiveError(f"{self.path}: the folder {folder} is not writable")
 
-    def _check_writable(self) -> None:
+    def check_writable(self) -> None:
         """A file this process may not write is refused before anything is changed."""
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK)
@@ -250,7 +251,7 @@ class Archive:
         """Hold the writers' lock (waiting up to `timeout` seconds), with a repaired tail."""
         self.refuse_special()
         self._check_folder()
-        self._check_writable()
+        self.check_writable()
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -271,7 +272,7 @@ class Archive:
                     if time.monotonic() >= deadline:
                         raise ArchiveError(f"{self.path}: another process is still writing after {timeout:g} s; try again later") from None
                     time.sleep(0.05)
-            self._require_jsonl()  # never cut or append to a file that is not an archive
+            self.require_jsonl()  # never cut or append to a file that is not an archive
             if self.damaged_head():
                 raise ArchiveError(f"{self.path}:1: the first line is not a record; nothing was written "
                                    "(`relations check` names every damaged line: repair or remove it)")

@@ -471,7 +471,7 @@ class Index:
                 return False
             try:
                 if not self.path.exists():
-                    self.archive._require_jsonl()  # refused as a scan refuses it, before an index is made
+                    self.archive.require_jsonl()  # refused as a scan refuses it, before an index is made
                 conn = self._connect()
                 old = self._meta().get("version")
                 if old is not None and old != VERSION:  # another format: a new file
@@ -511,7 +511,7 @@ class Index:
                 return
             fold, entries = _fold_version(), _entries_version()
             if state == "rebuild" or rebuild or meta.get("fold") != fold or meta.get("entries") != entries:
-                self.archive._require_jsonl()
+                self.archive.require_jsonl()
                 self._create(conn)
                 start, line_no = 0, 0
             else:
@@ -724,8 +724,8 @@ class Index:
                 raise Stale("names folded otherwise")
             needle = fold_key(actor)
             filters.append(("actor", "SELECT a.n FROM name m JOIN actor a ON a.nid = m.nid "
-                                     "WHERE (m.kind = 0 AND instr(m.key, ?) > 0) OR (m.kind = 1 AND m.key = ?)",
-                            [needle, needle]))
+                                     "WHERE (m.kind = 0 AND instr(' ' || m.key || ' ', ?) > 0) OR (m.kind = 1 AND m.key = ?)",
+                            [f" {needle} ", needle]))  # whole words, as query.actor_matches
         order = " ORDER BY r.sdate DESC, r.id DESC, r.n"
         lim = f" LIMIT {int(limit)}" if limit else ""
         # drive from the rarest filter when it is rare; otherwise walk the date index newest first
