@@ -115,10 +115,10 @@ def _as_nobody(args: list[str], env: dict) -> subprocess.CompletedProcess:
     import sqlite3  # noqa: F401
     import traceback
 
-    import relations.ingest  # noqa: F401
-    import relations.query  # noqa: F401
-    import relations.render.console  # noqa: F401
-    import relations.render.output  # noqa: F401
+    import relations.ingest
+    import relations.query
+    import relations.render.console
+    import relations.render.output
     import relations.store.index  # noqa: F401
     from relations import knowledge
     from relations.cli import main

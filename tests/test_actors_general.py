@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import CORPUS, needs_corpus
 
 from relations.parser import parse
-from tests.conftest import CORPUS, needs_corpus
 
 
 def record(text: str) -> dict:

@@ -18,13 +18,13 @@ import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
 
-from relations import ingest as ingest_mod
+from conftest import ROOT, SEEDS
 from relations import filters as filters_mod
+from relations import ingest as ingest_mod
 from relations.cli import main
 from relations.errors import ArchiveError
 from relations.store import index
 from relations.store.archive import Archive
-from conftest import ROOT, SEEDS
 
 SEED_A = "000_8d0f82977c284667.txt"   # 2025-08-15, talks in Hà Nội, signed cybersecurity agreement
 SEED_B = "004_e09393c693991b1a.txt"   # 2023-05-17, PM Chính meets the Cuban interior minister
@@ -198,7 +198,7 @@ def test_long_output_goes_through_the_pager_on_a_terminal(tmp_path, monkeypatch)
 
     seen = tmp_path / "paged.txt"
     monkeypatch.setenv("PAGER", f"sh -c 'cat > {seen}'")
-    draw = lambda c: [c.print(f"line {i}") for i in range(50)]  # noqa: E731
+    draw = lambda c: [c.print(f"line {i}") for i in range(50)]
     screen = io.StringIO()
     paged(draw, Console(file=screen, force_terminal=True, height=20, width=80, highlight=False))
     assert screen.getvalue() == "" and "line 49" in seen.read_text()

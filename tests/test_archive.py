@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 import relations.store.archive as archive_mod
-from relations.store.archive import Archive
 from relations.cli import main
 from relations.errors import ArchiveError
 from relations.parser import parse
+from relations.store.archive import Archive
 
 
 def article(i: int, extra: str = "") -> str:
@@ -126,9 +126,8 @@ def test_append_cuts_its_own_partial_line_on_a_failed_write(archive_path, monkey
 
     monkeypatch.setattr(archive_mod.os, "write", half)
     arch = Archive(archive_path)
-    with pytest.raises(ArchiveError, match=r"short write \(\d+ of \d+ bytes; is the disk full\?\)"):
-        with arch.writing():
-            arch.append(synthetic(1, start=10))
+    with pytest.raises(ArchiveError, match=r"short write \(\d+ of \d+ bytes; is the disk full\?\)"), arch.writing():
+        arch.append(synthetic(1, start=10))
     assert archive_path.read_bytes() == before
 
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
+from conftest import SEEDS
 from relations.cli import main
 from relations.errors import ExtraMissing
 from relations.render import calendar
-from conftest import SEEDS
 
 icalendar = pytest.importorskip("icalendar", reason="the calendar extra is not installed")
 

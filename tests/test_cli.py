@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import relations
-from relations.cli import main
 from conftest import SEEDS
+from relations.cli import main
 
 SEED_A = "000_8d0f82977c284667.txt"   # 2025-08-15, talks in Hà Nội, signed cybersecurity agreement
 SEED_B = "004_e09393c693991b1a.txt"   # 2023-05-17, PM Chính meets the Cuban interior minister
@@ -230,7 +230,6 @@ def _click_help(width: int) -> list[str]:
 
 def test_shipped_help_is_clicks_own_output():
     from relations.__main__ import HELP_WIDTH
-
     from relations.cli import archive_epilog
     from relations.store.location import chosen_archive
 

@@ -13,8 +13,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from relations.store.archive import Archive
 from relations.cli import main
+from relations.store.archive import Archive
 
 
 def article(i: int) -> str:

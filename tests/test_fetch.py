@@ -15,11 +15,11 @@ from conftest import ROOT
 
 pytest.importorskip("trafilatura", reason="the web extra is not installed (pip install 'relations[web]')")
 
-import relations.article.fetch as fetch_mod  # noqa: E402
-import relations.article.reader as reader_mod  # noqa: E402
-from relations import __version__  # noqa: E402
-from relations.cli import main  # noqa: E402
-from relations.errors import InputError  # noqa: E402
+import relations.article.fetch as fetch_mod
+import relations.article.reader as reader_mod
+from relations import __version__
+from relations.cli import main
+from relations.errors import InputError
 
 PAGE = (ROOT / "tests" / "fixtures" / "pages" / "accra-trade-pact.html").read_bytes()
 OTHER = (ROOT / "tests" / "fixtures" / "pages" / "santiago-ministers.html").read_bytes()
@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:   # the client gave up first (the slow answers)
             pass
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         SEEN_AGENTS.append(self.headers.get("User-Agent", ""))
         path = self.path
         if path == "/news/accra.html":
@@ -121,7 +121,7 @@ def test_a_page_is_fetched_with_a_named_user_agent(server):
     SEEN_AGENTS.clear()
     got = fetch_mod.fetch(f"{server}/news/accra.html")
     assert got.body == PAGE and got.charset == "utf-8"
-    assert SEEN_AGENTS == [f"relations/{__version__} (a news archive of relations between countries; urllib3)"]
+    assert [f"relations/{__version__} (a news archive of relations between countries; urllib3)"] == SEEN_AGENTS
 
 
 def test_redirects_are_followed_and_content_decoded(server):

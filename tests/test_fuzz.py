@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relations.knowledge import loader as knowledge
-from relations.store.archive import Archive
 from relations.errors import ParseError
 from relations.ingest import delete, ingest
+from relations.knowledge import loader as knowledge
 from relations.parser import parse
+from relations.store.archive import Archive
 from relations.text import fold
 
 KB = knowledge.load()
@@ -173,7 +173,7 @@ def test_past_event_text_is_exactly_its_span():
 
 # pathological text parses in time linear in its size ------------------------------------------------------------------
 
-import time as _time
+import time as _time  # noqa: E402
 
 from conftest import bench_module  # noqa: E402
 

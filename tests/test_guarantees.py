@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 import relations.store.archive as archive_mod
+from conftest import ROOT, SEEDS, cmd
 from relations.cli import main
 from relations.store.archive import Archive
-from conftest import ROOT, SEEDS, cmd
 
 SEED_A = "000_8d0f82977c284667.txt"   # 2025-08-15
 SEED_B = "004_e09393c693991b1a.txt"   # 2023-05-17

@@ -13,12 +13,12 @@ from conftest import CORPUS, ROOT, bench_module, needs_corpus
 
 pytest.importorskip("trafilatura", reason="the web extra is not installed (pip install 'relations[web]')")
 
-from relations.article import html  # noqa: E402
-from relations.article.reader import read_article  # noqa: E402
-from relations.cli import main  # noqa: E402
-from relations.errors import InputError  # noqa: E402
-from relations.parser import parse  # noqa: E402
-from relations.parser.header import split_header  # noqa: E402
+from relations.article import html
+from relations.article.reader import read_article
+from relations.cli import main
+from relations.errors import InputError
+from relations.parser import parse
+from relations.parser.header import split_header
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 CHROME = ["cookie", "Accept all", "Related stories", "Most read", "Subscribe", "All rights reserved", "Privacy",

@@ -8,10 +8,9 @@ import sqlite3
 import pytest
 
 from relations import query
-
+from relations.errors import QueryError
 from relations.store import index
 from relations.store.archive import Archive
-from relations.errors import QueryError
 
 
 @pytest.fixture

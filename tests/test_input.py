@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 import relations.article.reader as reader_mod
-from relations.store.archive import Archive
+from conftest import cmd
+from relations.article.reader import MAX_BYTES
 from relations.cli import main
 from relations.ingest import ingest
-from relations.article.reader import MAX_BYTES
-from conftest import cmd
+from relations.store.archive import Archive
 
 GOOD = " date 2024-03-05 Vietnam and Laos held talks in Hanoi on trade cooperation.\n"
 

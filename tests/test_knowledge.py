@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from relations.knowledge import loader as knowledge
 from relations.cli import main
-from relations.parser.countries import find_countries
 from relations.errors import DictionaryError
+from relations.knowledge import loader as knowledge
 from relations.parser import parse
+from relations.parser.countries import find_countries
 from relations.text import fold
 
 

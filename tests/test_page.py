@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import SEEDS
 from relations.cli import main
 from relations.render import page
-from conftest import SEEDS
 
 
 class Page(HTMLParser):

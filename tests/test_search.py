@@ -9,11 +9,11 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from conftest import CORPUS, SEEDS, needs_corpus
 from relations.cli import main
 from relations.errors import QueryError
 from relations.store import search as fts
 from relations.store.archive import Archive
-from conftest import CORPUS, SEEDS, needs_corpus
 
 SEED_A = "2025-08-15-46b756cf"   # talks in Hà Nội, a signed cybersecurity agreement
 SEED_B = "2023-05-17-63cca63d"   # PM Chính meets the Cuban interior minister

@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from relations import query
-
+from relations.cli import main
 from relations.store import index
 from relations.store.archive import Archive
-from relations.cli import main
 
 RANGES = [(None, None), ("2015", None), (None, "2003-06"), ("2010-02", "2012"), ("2020-05-03", "2020-05-03"),
           ("", ""), ("1960", "1961-01")]
@@ -38,9 +37,9 @@ def top_pair(a: Archive) -> tuple[str, str]:
 def check_all(a: Archive) -> int:
     """Every pair, range and topic agrees with query.timeline over a scan; returns the entries seen."""
     seen = 0
-    x, y = top_pair(a)
+    top_x, top_y = top_pair(a)
     records = list(a.records())
-    for x, y in [(x, y), (y, x), (x, x), ("USA", "CUB"), ("CUB", "RUS")]:
+    for x, y in [(top_x, top_y), (top_y, top_x), (top_x, top_x), ("USA", "CUB"), ("CUB", "RUS")]:
         for since, until in RANGES:
             for topic in (None, "trade", "diplomacy"):
                 kw = dict(since=since, until=until, topic=topic)

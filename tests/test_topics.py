@@ -1,6 +1,6 @@
 from relations.knowledge import loader as knowledge
-from relations.text import fold
 from relations.parser.topics import find_topics
+from relations.text import fold
 
 
 def _topics(text):

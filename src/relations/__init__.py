@@ -6,9 +6,9 @@ keeps records in a JSON Lines archive and answers questions over it.
 
 __version__ = "0.1.0"
 
-from relations.errors import RelationsError, ParseError, InputError, ArchiveError  # noqa: E402
+from relations.errors import ArchiveError, InputError, ParseError, RelationsError
 
-__all__ = ["__version__", "RelationsError", "ParseError", "InputError", "ArchiveError", "parse"]
+__all__ = ["ArchiveError", "InputError", "ParseError", "RelationsError", "__version__", "parse"]
 
 
 def parse(text, source=None, **kwargs):

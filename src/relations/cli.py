@@ -138,7 +138,8 @@ def ingest(ctx, paths, default_date, jobs, wait, engine, scheduler, force):
     """Parse articles into the archive: .txt files, saved web pages (.html, .htm), http(s) URLs, folders (- for standard input)."""
     from datetime import date
 
-    from relations.ingest import count_files, ingest as run
+    from relations.ingest import count_files
+    from relations.ingest import ingest as run
 
     _check_default_date(default_date)
     kb_dirs = ctx.obj["dictionaries"]
@@ -366,9 +367,8 @@ def search(ctx, words, since, until, topic, country, actor, sort, limit, fmt):
 @click.pass_context
 def show(ctx, record_id, fmt, no_text, no_pager):
     """One record in full, by id or unique id prefix, with its evidence marked in the text."""
-    from relations.store.index import find_record
-
     from relations.event_queries import also_reported
+    from relations.store.index import find_record
 
     rec = find_record(_existing(ctx), record_id, _warn)
     others = also_reported(_archive(ctx), rid=rec["id"], warn=_warn)

@@ -18,4 +18,4 @@ try:
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-__all__ = ["sha256", "blake2b"]
+__all__ = ["blake2b", "sha256"]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relations.article.reader import read_article
 from relations.errors import InputError, RelationsError
 from relations.knowledge import Knowledge
 from relations.parser import parse
-from relations.article.reader import read_article
 from relations.record import countries as record_countries
 from relations.text import fold_key
 

@@ -8,8 +8,8 @@ filters decide on the records themselves, so the index and a full scan give the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from relations.errors import QueryError
 from relations.record import EVENT_TYPES

@@ -7,20 +7,20 @@ taken in file order, so the archive is the same whatever the number of jobs.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterator
 
 import orjson
 
 from relations import knowledge
-from relations.store.archive import Archive, dumps
-from relations.store.tombstones import Tombstones
-from relations.errors import ArchiveError, RelationsError
-from relations.parser import parse
 from relations.article.finder import STDIN, find
 from relations.article.reader import MAX_BYTES, WEB_SUFFIXES, decode, is_url, read_any
+from relations.errors import ArchiveError, RelationsError
+from relations.parser import parse
 from relations.record import content_key, file_key, id_prefix, long_id, one_id
+from relations.store.archive import Archive, dumps
+from relations.store.tombstones import Tombstones
 
 
 @dataclass

@@ -9,8 +9,9 @@ Dictionaries are imported lazily: a `list` by date needs none.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from relations.errors import QueryError
 from relations.text import fold_key

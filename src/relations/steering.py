@@ -7,8 +7,8 @@ place, record, referenced), so every output format shows the same numbers.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from relations.errors import QueryError
 from relations.record import AGREEMENT_KINDS, EVENT_TYPES

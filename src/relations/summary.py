@@ -8,8 +8,8 @@ records are those whose parties hold both countries (what the story is about).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from relations.query import in_range, record_entries
 

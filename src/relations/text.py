@@ -66,7 +66,7 @@ class LazyPattern:
     """A regular expression compiled when first used: most texts never need the rarer ones, and a
     short command should not pay for compiling them."""
 
-    __slots__ = ("_source", "_compiled")
+    __slots__ = ("_compiled", "_source")
 
     def __init__(self, pattern: str, flags: int = 0):
         self._source = (pattern, flags)
@@ -193,7 +193,7 @@ def inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
 class SpanIndex:
     """Answers "is this inside one of the spans?" in logarithmic time, for any number of spans."""
 
-    __slots__ = ("_starts", "_reach")
+    __slots__ = ("_reach", "_starts")
 
     def __init__(self, spans):
         ordered = sorted(spans)

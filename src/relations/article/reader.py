@@ -10,9 +10,9 @@ import errno
 import os
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from relations.article.fetch import is_url
 from relations.digest import sha256

@@ -17,10 +17,11 @@ deleting it, or setting RELATIONS_NO_CACHE=1, only costs time.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import ahocorasick
 

@@ -418,13 +418,14 @@ def _earlier_month(s: str, ref) -> bool:
 def _dedupe(items: list[Agreement]) -> list[Agreement]:
     if all(a.span[0] <= b.span[0] for a, b in zip(items, items[1:])):
         # in order of their starts: a document is inside an earlier one when it starts before that one's end
-        out, reach = [], {}
+        kept: list[Agreement] = []
+        reach: dict[str, int] = {}
         for a in items:
             if a.span[0] < reach.get(a.status, -1):
                 continue
-            out.append(a)
+            kept.append(a)
             reach[a.status] = max(reach.get(a.status, -1), a.span[1])
-        return out
+        return kept
     out: list[Agreement] = []
     for a in items:
         # a document named inside another's phrase is the same one, unless its status differs

@@ -8,9 +8,9 @@ AttributeError), so a stage that reads more than it declares fails loudly.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -102,6 +102,6 @@ def organization_countries(orgs: list[Org]) -> Callable[[int, int], set[str]]:
 
     def inside(start: int, end: int) -> set[str]:
         lo, hi = bisect_left(starts, (start, -1)), bisect_left(starts, (end, -1))
-        return {orgs[i].country for _, i in starts[lo:hi]}  # type: ignore[misc]
+        return {orgs[i].country for _, i in starts[lo:hi]}
 
     return inside

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from relations.parser.dates import DateMention, MONTHS, WEEKDAYS
 from relations.knowledge import Knowledge, Matcher, gazetteer
+from relations.parser.dates import MONTHS, WEEKDAYS, DateMention
 from relations.text import LazyPattern, SpanIndex, fold
 
 
@@ -296,7 +296,7 @@ def _candidates(text, zone, skipped: _Spans, countries: _Spans, codes, city_of, 
 
 @lru_cache(maxsize=1)
 def _country_names() -> frozenset[str]:
-    import pycountry       # (only when a story writes "the" before a country: a quick start does without it)
+    import pycountry  # (only when a story writes "the" before a country: a quick start does without it)
 
     names = set()
     for c in pycountry.countries:
@@ -448,7 +448,7 @@ def _first_day(value: str) -> date | None:
 def parties(person_countries_opening: list[str], opening_mentions: list[str], all_mentions: list[str],
             person_countries: list[str]) -> list[str]:
     """The dyad the story is about: countries of the opening's participants first, then the most named."""
-    score: Counter = Counter()
+    score: Counter[str] = Counter()
     for c in person_countries_opening:
         score[c] += 3
     for c in opening_mentions:
@@ -456,7 +456,7 @@ def parties(person_countries_opening: list[str], opening_mentions: list[str], al
     for c in person_countries:
         score[c] += 1
     for c in all_mentions:
-        score[c] += 0.5
+        score[c] += 0.5  # type: ignore[assignment]  # a half weighs mentions below a participant
     if not score:
         return []
     ranked = score.most_common()
@@ -475,7 +475,7 @@ def past_events(text: str, mentions: list[DateMention], main: DateMention | None
     for m in mentions:
         if main is not None and m.start == main.start:
             continue
-        if skip(m.start, m.end) or m.kind == "relative" and m.value == (main.value if main else None):
+        if skip(m.start, m.end) or (m.kind == "relative" and m.value == (main.value if main else None)):
             continue
         if ordered:
             k = bisect_right(starts, m.start) - 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
-from relations.parser.dates import MONTHS, PAGE_MONTHS, find_full_dates, parse_iso
 from relations.errors import ParseError
+from relations.parser.dates import MONTHS, PAGE_MONTHS, find_full_dates, parse_iso
 from relations.text import LazyPattern, fold, sentences
 
 HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
@@ -139,7 +140,7 @@ _DL_SLASH = LazyPattern(rf"(?:^|(?<=\n))\s*(?P<place>{_PLACE}),?\s*(?:{_MONTH})?
 # "SINGAPORE: Singapore and Vietnam signed …": a place in capitals and a colon, at the start of a line.
 _DL_CAPS_COLON = LazyPattern(rf"(?:^|(?<=\n))[ \t]*(?P<place>{_CAPS_PLACE}):\s+(?=[A-Z])")
 # "… Photo Thống Nhất HAVANA — First Secretary …": after a photo credit, a place in capitals and a long dash.
-_DL_CAPS_LOOSE = LazyPattern(rf"(?<=\s)(?P<place>[A-ZÀ-ÝĐ]{{2}}[A-ZÀ-ÝĐẠ-Ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+){{0,3}})\s*(?:—|–|--)\s")
+_DL_CAPS_LOOSE = LazyPattern(r"(?<=\s)(?P<place>[A-ZÀ-ÝĐ]{2}[A-ZÀ-ÝĐẠ-Ỹ'’.]+(?:[ -][A-ZÀ-ÝĐ][A-ZÀ-ÝĐẠ-Ỹ'’.]+){0,3})\s*(?:—|–|--)\s")
 # "HAVANA, June 14 Russia and Cuba ...": a place in capitals and a date.
 _DL_CAPS_DATE = LazyPattern(rf"(?:^|(?<=\n))\s*(?P<place>{_CAPS_PLACE})(?:,\s*|\s+)(?:[A-Z][a-z]+,\s*)?{_MONTH}\b")
 # "This is reported by UNN", "(Taken from Prensa Latina)", "Source: VNA": the story's own source
@@ -188,12 +189,12 @@ class Credit:
     dateline_end: int | None = None   # where the whole dateline (place, date, credit, dash) ends
 
 
-def _known_agency(name: str, agencies: set[str]) -> bool:
+def _known_agency(name: str, agencies: AbstractSet[str]) -> bool:
     parts = [p for p in re.split(r"[/,]\s*", name) if p]
     return bool(parts) and all(fold(p.strip()) in agencies for p in parts)
 
 
-def _known_prefix(cand: str, agencies: set[str]) -> str | None:
+def _known_prefix(cand: str, agencies: AbstractSet[str]) -> str | None:
     """The leading known agencies of a credit: `EFE/EPA/ALEXANDER ASTAFYEV` -> `EFE/EPA`, `Prensa Latina)` -> `Prensa Latina`."""
     parts = cand.split("/")
     keep = []
@@ -232,7 +233,7 @@ class _Found:
         self.agency, self.agency_span = name, (start, start + len(name))
 
 
-def _bracket_credit(head: str, agencies: set[str], is_place, got: _Found) -> None:
+def _bracket_credit(head: str, agencies: AbstractSet[str], is_place, got: _Found) -> None:
     """`HAVANA, Cuba, May 7 (ACN)`, `Tokyo (VNA) –`: a place and a credit in brackets; an acronym in
     brackets after a name that is no place (`Prime Minister (PM)`) is not one."""
     for m in (list(_DL_CREDIT.finditer(head)) if "(" in head else []) + \
@@ -246,7 +247,7 @@ def _bracket_credit(head: str, agencies: set[str], is_place, got: _Found) -> Non
                 got.set_place(m, " .")     # "TOKYO (UPDATE) —": the place is still the dateline
             continue
         got.agency, got.agency_span = cand, m.span("agency")
-        if not fold(place) in agencies:
+        if fold(place) not in agencies:
             got.set_place(m, " .")
         return
     for pat, char in ((_DL_BRACKET, "("), (_DL_SLASHED, "/")):
@@ -256,7 +257,7 @@ def _bracket_credit(head: str, agencies: set[str], is_place, got: _Found) -> Non
             return
 
 
-def _place_dateline(head: str, agencies: set[str], is_place, got: _Found) -> None:
+def _place_dateline(head: str, agencies: AbstractSet[str], is_place, got: _Found) -> None:
     """The dateline's place when no credit gave it, in the shapes outlets write it."""
     dashes = "-" in head or "—" in head or "–" in head
     caps = [m for m in _DL_CAPS_DASH.finditer(head) if not _known_agency(m.group("place"), agencies)] if dashes else []
@@ -284,7 +285,7 @@ def _place_dateline(head: str, agencies: set[str], is_place, got: _Found) -> Non
 _AGENCY_DATED = re.compile(r"(?P<agency>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})\s*[,|–—-]\s*\d{1,2}\b")
 
 
-def _agency_line(head: str, agencies: set[str]) -> tuple[str, int] | None:
+def _agency_line(head: str, agencies: AbstractSet[str]) -> tuple[str, int] | None:
     """`Kyodo News` alone on a line above the story, or before the byline's date: the outlet's credit."""
     pos = 0
     for line in head.split("\n"):
@@ -298,7 +299,7 @@ def _agency_line(head: str, agencies: set[str]) -> tuple[str, int] | None:
     return None
 
 
-def _end_credit(text: str, agencies: set[str]) -> tuple[str, int] | None:
+def _end_credit(text: str, agencies: AbstractSet[str]) -> tuple[str, int] | None:
     """`— VNA/VNS`, `— YONHAP News`, `(EFE)` closing the story's last paragraph, after any short footer lines."""
     end = len(text.rstrip())
     for _ in range(4):
@@ -320,7 +321,7 @@ def _end_credit(text: str, agencies: set[str]) -> tuple[str, int] | None:
     return None
 
 
-def credit(text: str, agencies: set[str], story_start: int = 0, is_place=_no_place) -> Credit:
+def credit(text: str, agencies: AbstractSet[str], story_start: int = 0, is_place=_no_place) -> Credit:
     """Find the agency credit and the dateline place.
 
     `is_place(name)` tells a known city (a plain-case dateline such as `Pretoria -` needs one)."""
@@ -337,7 +338,7 @@ def credit(text: str, agencies: set[str], story_start: int = 0, is_place=_no_pla
     return Credit(got.agency, got.agency_span, got.place, got.place_span, got.end)
 
 
-def _fallback_credit(text: str, head: str, agencies: set[str], got: _Found) -> None:
+def _fallback_credit(text: str, head: str, agencies: AbstractSet[str], got: _Found) -> None:
     """A credit named elsewhere: a byline, `(Source: VNA)`, `reported by`, and last a photo credit."""
     # "By Al Jazeera Staff", "By AFP", "By Reuters staff": an outlet in the byline
     m = _BYLINE.search(head) if "By" in head or "BY" in head else None

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from relations.parser.countries import CountryMention, Mentions
 from relations.knowledge import Knowledge, Matcher
+from relations.parser.countries import CountryMention, Mentions
 from relations.parser.runs import Run, Tok, office_heads
 from relations.text import LazyPattern, SpanIndex, fold, fold_key
 
@@ -81,7 +81,7 @@ class OrgVocab(NamedTuple):
     person_heads: frozenset
     bound: dict
     not_names: frozenset = frozenset()
-    acronym_finder: object = None   # finds the dictionary's acronyms (case-sensitive) anywhere in a text
+    acronym_finder: Any = None      # finds the dictionary's acronyms (case-sensitive) anywhere in a text
 
 
 def vocab(kb: Knowledge) -> OrgVocab:
@@ -520,7 +520,7 @@ def _structural(seg: list[Tok], v: OrgVocab, text: str, cmentions) -> Org | None
             return _structural(inner, v, text, cmentions) if inner else None
     bwords = [t.folded for t in body]
     content = [w for w in bwords if w not in ("of", "the", "and", "for", "on", "with", "in")]
-    solo = len(content) == 1 and (country and content[0] in SOLO_HEADS
+    solo = len(content) == 1 and ((country and content[0] in SOLO_HEADS)
                                   or (re.match(r"\s+\d{1,4}\b", text[body[-1].end:]) and content[0] in v.heads))
     if (len(content) < 2 and not solo) or all(w in GENERIC or w.rstrip("s") in GENERIC for w in content):
         return None

@@ -15,11 +15,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from relations.parser.countries import CountryMention, Mentions
 from relations.knowledge import Knowledge
-from relations.parser.organizations import Org, vocab as org_vocab
+from relations.parser.countries import CountryMention, Mentions
+from relations.parser.organizations import Org
+from relations.parser.organizations import vocab as org_vocab
 from relations.parser.runs import OFFICE_MODIFIERS, Run, Tok, office_heads
 from relations.text import LazyPattern, SpanIndex, fold, fold_key
 
@@ -151,7 +152,7 @@ def find_persons(text: str, toks: list[Tok], runs: list[Run], cmentions: list[Co
     index = {t.start: i for i, t in enumerate(toks)}
     # the mentions found so far, in text order and not overlapping (each lies in its own piece of a run):
     # their starts, and the distinct sets of words of their names by word
-    ctx = {"paren": _paren_acronyms(text, toks), "mentions": [], "named": set(m.code for m in cmentions),
+    ctx: dict[str, Any] = {"paren": _paren_acronyms(text, toks), "mentions": [], "named": set(m.code for m in cmentions),
            "org_spans": org_spans, "counts": Counter(t.text for t in toks), "starts": [],
            "tok_starts": [t.start for t in toks], "word_sets": {}}
     mentions: list[dict] = ctx["mentions"]
@@ -382,7 +383,7 @@ def _candidate(piece, text, toks, index, cmentions, orgs, v: PersonVocab, ov, sk
     if counterpart:
         # "X and his Vietnamese counterpart, Y": Y holds X's office, in the other country
         if counterpart.group(1) and country is None:
-            base = counterpart.string is pbefore and piece[0].start or start
+            base = (counterpart.string is pbefore and piece[0].start) or start
             off = base - len(counterpart.string)
             cm = _country_at(cmentions, off + counterpart.start(1), off + counterpart.end(1))
             if cm:

@@ -18,10 +18,11 @@ from relations.parser.agreements import find_agreements
 from relations.parser.countries import Mentions, find_countries
 from relations.parser.dates import find_dates
 from relations.parser.doc import Doc, organization_countries
-from relations.parser.events import known_places, event_date, event_place, event_type, parties, past_events
+from relations.parser.events import event_date, event_place, event_type, known_places, parties, past_events
 from relations.parser.header import as_date, credit, date_from_text, split_header
 from relations.parser.layout import layout
-from relations.parser.organizations import find_organizations, infer_countries, vocab as org_vocab
+from relations.parser.organizations import find_organizations, infer_countries
+from relations.parser.organizations import vocab as org_vocab
 from relations.parser.persons import find_persons
 from relations.parser.runs import cap_runs, tokens
 from relations.parser.topics import Topics

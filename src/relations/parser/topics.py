@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -13,7 +13,7 @@ from relations.text import LazyPattern, SpanIndex, fold
 
 
 class _Vocab(NamedTuple):
-    auto: object        # folded keyword -> (length, topic id or None)
+    auto: Any           # folded keyword -> (length, topic id or None)
     longest: int        # the longest keyword, in characters
     cues: tuple         # (clause pattern, its cue words folded, topic) in the dictionary's order
 

@@ -15,7 +15,8 @@ of the same timeline updates the entries instead of adding copies.
 from __future__ import annotations
 
 import sys
-from datetime import date as _date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from datetime import date as _date
 from typing import TextIO
 
 from relations.digest import blake2b
@@ -84,7 +85,7 @@ def calendar(entries: list[dict], *, title: str, sources: dict | None = None, st
     """An icalendar.Calendar of the timeline entries (sources maps record ids to records)."""
     ical = _ical()
     sources = sources or {}
-    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     cal = ical.Calendar()
     cal.add("prodid", "-//relations//timeline//EN")
     cal.add("version", "2.0")

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 FORMATS = ("table", "json", "jsonl", "csv", "html", "ics")
 DATA_FORMATS = ("table", "json", "jsonl", "csv")

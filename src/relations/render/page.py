@@ -12,10 +12,11 @@ is escaped (and its control characters made visible) before it goes in.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as _date
 from html import escape
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from relations.render.output import visible
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from typing import Callable
+from collections.abc import Callable
 
 DEFAULT_PAGER = "less"
 LESS_FLAGS = "FRX"  # quit when it fits, keep colours, leave the screen as it was

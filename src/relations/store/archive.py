@@ -13,10 +13,10 @@ import fcntl
 import os
 import stat
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import orjson
 

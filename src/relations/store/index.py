@@ -46,7 +46,8 @@ import os
 import sqlite3
 import sys
 from array import array
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -92,9 +93,8 @@ def _entries_version() -> str:
              "event": {"type": "signing", "date": "2020-01-01", "place": "p"},
              "agreements": [{"status": "signed", "kind": "treaty", "text": "a"}, {"status": "planned", "text": "b"}],
              "past_events": [{"date": "1960-12-02", "text": "c"}, {"date": None, "text": "d"}]}
-    from relations.render.output import jsonl_line
-
     from relations.grouping import RULES
+    from relations.render.output import jsonl_line
 
     return _blake2b(b"".join(jsonl_line(e) for e in record_entries(probe)), digest_size=8).hexdigest() + RULES
 
@@ -346,7 +346,7 @@ class Index:
 
     # opening ------------------------------------------------------------
 
-    def __enter__(self) -> "Index":
+    def __enter__(self) -> Index:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -566,8 +566,8 @@ class Index:
 
     def _index_lines(self, conn, start: int, line_no: int, size: int, bulk: bool) -> tuple[int, int]:
         """Index the complete lines in [start, size); return (bytes covered, lines covered)."""
-        from relations.render.output import jsonl_line
         from relations.query import record_entries
+        from relations.render.output import jsonl_line
         from relations.text import fold_key
 
         if bulk:

@@ -7,8 +7,8 @@ Remembering the folders lets `ingest` and `reparse` say so when they differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import orjson
 

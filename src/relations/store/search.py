@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Any
 
 from relations.errors import QueryError
 from relations.text import fold
@@ -136,8 +137,8 @@ class Term:
 @dataclass(frozen=True)
 class Op:
     op: str                 # AND, OR, NOT
-    left: object
-    right: object
+    left: Any
+    right: Any
 
     @property
     def exact(self) -> bool:
@@ -164,7 +165,7 @@ class Query:
     text: str
     expr: str
     terms: tuple[Term, ...]
-    tree: object = None
+    tree: Any = None
 
     @property
     def exact(self) -> bool:
@@ -527,7 +528,7 @@ def _from_index(ix, query: Query, since, until, codes, topic, actor, sort, limit
     filt = None
     if codes or topic or actor:
         sql, args = _filter_sql(ix, codes, topic, actor)
-        filt = lambda n: q(sql, (n, *args)).fetchone() is not None  # noqa: E731
+        filt = lambda n: q(sql, (n, *args)).fetchone() is not None
     read: dict[int, dict] = {}
 
     def record(n: int) -> dict:

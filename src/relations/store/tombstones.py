@@ -25,7 +25,7 @@ class Tombstones:
     files: dict[str, str] = field(default_factory=dict)      # file key -> id
 
     @classmethod
-    def beside(cls, archive_path: Path) -> "Tombstones":
+    def beside(cls, archive_path: Path) -> Tombstones:
         t = cls(archive_path.with_name(archive_path.name + ".deleted"))
         try:
             raw = t.path.read_bytes()
