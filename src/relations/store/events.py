@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import orjson
@@ -92,36 +92,44 @@ class Grouper:
 
     # one appended record ---------------------------------------------------
 
-    def _candidates(self, n: int, sig: grouping.Signature) -> list[tuple[int, grouping.Signature]]:
-        q = self.conn.execute
-        ns: set[int] = set()
+    def _blocks(self, sig: grouping.Signature) -> Iterator[tuple[str, tuple]]:
+        """SQL conditions on `evkey k` for the new record's blocks, within the window."""
         for p in sig.pairs:
             if sig.day is None:
-                ns.update(m for m, in q("SELECT n FROM evkey WHERE pkey = ?", (p,)))
+                yield "k.pkey = ?", (p,)
             else:
-                ns.update(m for m, in q("SELECT n FROM evkey WHERE pkey = ? AND (day = ? OR day BETWEEN ? AND ?)",
-                                        (p, NODAY, sig.day - grouping.WINDOW, sig.day + grouping.WINDOW)))
-        ns.discard(n)
-        out = []
-        for m in sorted(ns):
+                yield ("k.pkey = ? AND (k.day = ? OR k.day BETWEEN ? AND ?)",
+                       (p, NODAY, sig.day - grouping.WINDOW, sig.day + grouping.WINDOW))
+
+    def _matches(self, n: int, sig: grouping.Signature, ns: Iterable[int]) -> Iterator[int]:
+        q = self.conn.execute
+        for m in ns:
+            if m == n:
+                continue
             row = q("SELECT sig FROM evsig WHERE n = ?", (m,)).fetchone()
-            if row:
-                out.append((m, _load(row[0])))
-        return out
+            if row is not None and grouping.same_happening(sig, _load(row[0])):
+                yield m
 
     def _attach(self, n: int, sig: grouping.Signature) -> None:
-        hits = [m for m, other in self._candidates(n, sig) if grouping.same_happening(sig, other)]
-        if not hits:
-            return
+        # A record that matches one member of an event joins the whole event, so each event's members
+        # are compared only until one matches: the groups are the same, and a busy block stays linear.
         q = self.conn.execute
-        eids, alone = set(), [n]
-        for m in hits:
-            row = q("SELECT eid FROM evmember WHERE n = ?", (m,)).fetchone()
-            if row:
-                eids.add(row[0])
-            else:
-                alone.append(m)
-        rids = [q("SELECT rid FROM evsig WHERE n = ?", (m,)).fetchone()[0] for m in alone]
+        alone, eids = {n}, set()
+        for where, args in self._blocks(sig):
+            free = q(f"SELECT k.n FROM evkey k WHERE {where} AND NOT EXISTS "
+                     "(SELECT 1 FROM evmember m WHERE m.n = k.n) ORDER BY k.n", args).fetchall()
+            alone.update(self._matches(n, sig, (m for m, in free)))
+            events = q(f"SELECT DISTINCT m.eid FROM evkey k JOIN evmember m ON m.n = k.n WHERE {where}", args)
+            for eid, in events.fetchall():
+                if eid in eids:
+                    continue
+                members = q(f"SELECT k.n FROM evkey k JOIN evmember m ON m.n = k.n WHERE {where} AND m.eid = ? "
+                            "ORDER BY k.n", (*args, eid))
+                if next(self._matches(n, sig, (m for m, in members)), None) is not None:
+                    eids.add(eid)
+        if len(alone) == 1 and not eids:
+            return
+        rids = [q("SELECT rid FROM evsig WHERE n = ?", (m,)).fetchone()[0] for m in sorted(alone)]
         new = grouping.event_id(rids + [e[3:] for e in eids])
         for e in eids:
             q("UPDATE evmember SET eid = ? WHERE eid = ?", (new, e))
