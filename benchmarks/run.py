@@ -200,41 +200,13 @@ for _ in range(runs):
 print(json.dumps({"rates": rates, "pipes": nlp.pipe_names, "version": spacy.__version__}))
 """
 
-DUCK = r"""
-import json, sys, time
-path, runs, budget = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-try:
-    import duckdb
-except ImportError:
-    print(json.dumps({"error": "DuckDB is not installed"})); sys.exit()
-con = duckdb.connect()
-con.execute("SET enable_progress_bar = false")
-src = ("read_json('%s', format='newline_delimited', "
-       "columns={'id': 'VARCHAR', 'date': 'VARCHAR', 'title': 'VARCHAR', 'parties': 'VARCHAR[]', "
-       "'event': 'STRUCT(type VARCHAR, date VARCHAR, place VARCHAR)'})" % path.replace("'", "''"))
-queries = {
-    "list": f"SELECT id, date, event.type, title FROM {src} WHERE date >= '2025' ORDER BY date DESC, id DESC LIMIT 20",
-    "timeline": f"SELECT coalesce(event.date, date) AS d, event.type, title, id FROM {src} "
-                "WHERE list_contains(parties, 'VNM') AND list_contains(parties, 'CUB') ORDER BY d, id",
-}
-out = {"version": duckdb.__version__}
-for k, q in queries.items():
-    times, spent = [], 0.0
-    for _ in range(runs):
-        s = time.perf_counter()
-        rows = con.execute(q).fetchall()
-        t = time.perf_counter() - s
-        times.append(t); spent += t
-        if spent > budget:
-            break
-    out[k] = {"times": times, "rows": len(rows)}
-print(json.dumps(out))
-"""
-
-JQ = {
+JQ = {  # the same entries as relations' `list` and `timeline --all-reports`, in another order for the timeline
     "list": "jq -c 'select(.date != null and .date >= \"2025\") | [.date, .id, .title]' {a} | sort -r | head -20",
     "timeline": "jq -c 'select((.parties | index(\"VNM\")) and (.parties | index(\"CUB\"))) "
-                "| [(.event.date // .date), .event.type, .title, .id]' {a} | sort",
+                "| (.event.date // .date) as $d | .id as $id "
+                "| (if $d then [$d, 0, $id, (.event.type // \"other\")] else empty end), "
+                "(.agreements[]? | select($d and .status == \"signed\") | [$d, 1, $id, \"signed \" + .kind]), "
+                "(.past_events[]? | select(.date) | [.date, 2, $id, \"referenced\"])' {a} | sort",
 }
 
 
@@ -305,6 +277,34 @@ def _last_json(out: bytes) -> dict:
 
 def peers_python() -> Path | None:
     return PEERS_PY if PEERS_PY.exists() else None
+
+
+def drop_page_cache() -> str | None:
+    """Empty the kernel's page cache (root only); the reason when it cannot be done."""
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as fh:
+            fh.write("1\n")
+    except OSError as exc:
+        return f"the page cache could not be dropped ({exc.strerror}; run as root)"
+    return None
+
+
+def cold_append_row(table, rel, big: Path, gen, runs: int, start: float, n: str) -> None:
+    """One-article append with the index's pages evicted from the page cache before each run."""
+    folder = big.parent / "append-cold"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    walls, why = [], None
+    for i in range(runs):
+        f = folder / f"cold-{i}.txt"
+        f.write_text(gen.article(3 * 10 ** 9 + i), encoding="utf-8")
+        why = drop_page_cache()
+        if why:
+            break
+        walls.append(timed(rel + ["--archive", str(big), "ingest", str(f)])[0] - start)
+    table.add(f"append one article, {n}, index pages cold (page cache dropped)", "reads only the pages it needs",
+              "ms", stats(walls) if walls else None, peer=why or "")
 
 
 # the run ---------------------------------------------------------------------------
@@ -521,19 +521,19 @@ def main(argv=None) -> int:
     log(f"python -c pass: {ms(start)}")
     for flag in ("--help", "--version"):
         s = repeat(rel + [flag], max(args.runs, 10))
-        table.add(f"`relations {flag}`", "≤ 3× `python -c pass`", "ms", s, peer=f"python -c pass {ms(start)}",
-                  ratio=f"{s['median'] / start:.1f}×", met=s["median"] <= 3 * start,
+        table.add(f"`relations {flag}`", "≤ 1.5× `python -c pass`", "ms", s, peer=f"python -c pass {ms(start)}",
+                  ratio=f"{s['median'] / start:.1f}×", met=s["median"] <= 1.5 * start,
                   note=(f"`python3` on PATH: {ms(base_py3['median'])}" if base_py3 else ""))
 
     # parse throughput
     log("parse throughput")
     pr = parse_rate(texts, args.runs)
-    table.add(f"parse throughput, one process ({len(texts)} dev articles)", "≥ 400 articles/s", "articles/s", pr,
-              met=pr["median"] >= 400)
+    table.add(f"parse throughput, one process ({len(texts)} dev articles)", "≥ 1,000 articles/s", "articles/s", pr,
+              met=pr["median"] >= 1000)
     if args.no_peers:
-        table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", None, peer="skipped (--no-peers)")
+        table.add("… vs spaCy en_core_web_sm NER", "≥ 12×", "articles/s", None, peer="skipped (--no-peers)")
     elif not peers_python():
-        table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", None,
+        table.add("… vs spaCy en_core_web_sm NER", "≥ 12×", "articles/s", None,
                   peer="not installed (bash benchmarks/setup-peers.sh)")
     else:
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
@@ -542,12 +542,12 @@ def main(argv=None) -> int:
         os.unlink(fh.name)
         res = _last_json(out)
         if "error" in res:
-            table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", None, peer=res["error"])
+            table.add("… vs spaCy en_core_web_sm NER", "≥ 12×", "articles/s", None, peer=res["error"])
         else:
             sp = stats(res["rates"])
-            table.add("… vs spaCy en_core_web_sm NER", "≥ 20×", "articles/s", pr,
+            table.add("… vs spaCy en_core_web_sm NER", "≥ 12×", "articles/s", pr,
                       peer=f"spaCy {res['version']} ({'+'.join(res['pipes'])}): {sp['median']:,.0f} articles/s",
-                      ratio=f"{pr['median'] / sp['median']:.1f}×", met=pr["median"] / sp["median"] >= 20)
+                      ratio=f"{pr['median'] / sp['median']:.1f}×", met=pr["median"] / sp["median"] >= 12)
 
     # ingest, --jobs 1 and 2
     corpus = make_corpus(work, articles, args.seed, gen, log)
@@ -565,10 +565,10 @@ def main(argv=None) -> int:
         rates[jobs] = stats([articles / w for w in walls])
     same = digests[1] == digests[2]
     table.add(f"`ingest --jobs 1`, {articles:,} articles", "(reference)", "articles/s", rates[1])
-    table.add(f"`ingest --jobs 2`, {articles:,} articles", "≥ 1.7× `--jobs 1`, identical archive", "articles/s",
+    table.add(f"`ingest --jobs 2`, {articles:,} articles", "≥ 1.8× `--jobs 1`, identical archive", "articles/s",
               rates[2], peer=f"--jobs 1: {rates[1]['median']:,.0f} articles/s",
               ratio=f"{rates[2]['median'] / rates[1]['median']:.2f}×",
-              met=rates[2]["median"] / rates[1]["median"] >= 1.7 and same,
+              met=rates[2]["median"] / rates[1]["median"] >= 1.8 and same,
               note="archives byte-identical" if same else "ARCHIVES DIFFER")
 
     # saved news pages
@@ -609,18 +609,18 @@ def main(argv=None) -> int:
     while len(prefix) < len(mid_id) and timed(rel + ["--archive", str(big), "show", prefix, "--format", "json"])[2]:
         prefix = mid_id[:len(prefix) + 1]
     queries = {
-        "list": (["list", "--since", "2025", "--limit", "20", "--format", "jsonl"], "≤ 100 ms beyond start"),
-        "timeline": (["timeline", "vietnam", "cuba", "--format", "jsonl"], "≤ 300 ms beyond start"),
-        "show": (["show", prefix, "--format", "json"], "≤ 50 ms beyond start"),
+        "list": (["list", "--since", "2025", "--limit", "20", "--format", "jsonl"], "≤ 50 ms beyond start"),
+        "timeline": (["timeline", "vietnam", "cuba", "--format", "jsonl"], "≤ 80 ms beyond start"),
+        "show": (["show", prefix, "--format", "json"], "≤ 30 ms beyond start"),
         "events": (["events", "--country", "vietnam", "--country", "cuba", "--format", "jsonl"],
                    "≤ 300 ms beyond start"),
         "timeline --all-reports": (["timeline", "vietnam", "cuba", "--all-reports", "--format", "jsonl"],
                                    "≤ 300 ms beyond start"),
         "search": (["search", SEARCH_WORDS, "--limit", "20", "--format", "jsonl"], "≤ 150 ms beyond start"),
     }
-    limits = {"list": 0.100, "timeline": 0.300, "show": 0.050, "events": 0.300, "timeline --all-reports": 0.300,
+    limits = {"list": 0.050, "timeline": 0.080, "show": 0.030, "events": 0.300, "timeline --all-reports": 0.300,
               "search": 0.150}
-    rel_q = {}
+    rel_q, rel_counts = {}, {}
     for k, (argv_q, goal) in queries.items():
         cmd = rel + ["--archive", str(big)] + argv_q
         _, _, rc, out = timed(cmd, stdout=subprocess.PIPE)
@@ -632,6 +632,7 @@ def main(argv=None) -> int:
         peak[k] = s["rss"]
         beyond = {m: s[m] - start for m in ("median", "min", "max")}
         rel_q[k] = s
+        rel_counts[k] = count
         extra = (f"{count:,} timeline entries" if k.startswith("timeline") else
                  f"{count:,} happenings" if k == "events" else f"{count} hits" if k == "search" else "")
         table.add(f"`{' '.join(argv_q[:-2] if argv_q[-2] == '--format' else argv_q)}`, {n}", goal, "ms", beyond,
@@ -645,29 +646,33 @@ def main(argv=None) -> int:
     if not args.no_peers:
         duck = None
         if peers_python():
-            _, _, _, out = timed([str(peers_python()), "-c", DUCK, str(big), str(args.runs), str(args.peer_budget)],
-                                 stdout=subprocess.PIPE)
+            _, _, _, out = timed([str(peers_python()), str(HERE / "peers.py"), str(big), str(args.runs),
+                                  str(args.peer_budget)], stdout=subprocess.PIPE)
             duck = _last_json(out)
         jq = shutil.which("jq")
         for k in ("list", "timeline"):
-            if k not in rel_q:  # relations failed on it: nothing to compare with
+            mine = "timeline --all-reports" if k == "timeline" else k  # the grouped timeline folds reports
+            if mine not in rel_q:  # relations failed on it: nothing to compare with
                 continue
             if duck and "error" not in duck:
-                d = stats(duck[k]["times"])
-                ratio = d["median"] / rel_q[k]["median"]
-                table.add(f"… the same `{k}` by DuckDB {duck['version']} read_json", "relations ≥ 50× faster", "ms",
-                          d, peer=f"relations {ms(rel_q[k]['median'])} (wall)", ratio=f"{ratio:,.0f}×",
-                          met=ratio >= 50, note=f"{duck[k]['rows']:,} rows; query time only, runs: {d['n']}")
+                same = ("the same rows" if duck[k]["rows"] == rel_counts[mine]
+                        else f"ROWS DIFFER: relations {rel_counts[mine]:,}")
+                for how, label in (("warm", "warm, in process (query only)"), ("fresh", "a fresh process (wall)")):
+                    d = stats(duck[k][how])
+                    ratio = d["median"] / rel_q[mine]["median"]
+                    table.add(f"… the same `{mine}` by DuckDB {duck['version']} read_json, {label}", "(for comparison)",
+                              "ms", d, peer=f"relations {ms(rel_q[mine]['median'])} (wall)", ratio=f"{ratio:,.1f}×",
+                              note=f"{duck[k]['rows']:,} rows, {same}; runs: {d['n']}")
             else:
                 why = (duck or {}).get("error") or "not installed (bash benchmarks/setup-peers.sh)"
-                table.add(f"… the same `{k}` by DuckDB read_json", "relations ≥ 50× faster", "ms", None, peer=why)
+                table.add(f"… the same `{mine}` by DuckDB read_json", "(for comparison)", "ms", None, peer=why)
             if jq:
                 s = repeat(["bash", "-c", JQ[k].format(a=str(big))], args.runs, budget=args.peer_budget)
-                table.add(f"… the same `{k}` by jq", "(for comparison)", "ms", s,
-                          peer=f"relations {ms(rel_q[k]['median'])} (wall)",
-                          ratio=f"{s['median'] / rel_q[k]['median']:,.0f}×", note=f"runs: {s['n']}")
+                table.add(f"… the same `{mine}` by jq", "(for comparison)", "ms", s,
+                          peer=f"relations {ms(rel_q[mine]['median'])} (wall)",
+                          ratio=f"{s['median'] / rel_q[mine]['median']:,.0f}×", note=f"runs: {s['n']}")
             else:
-                table.add(f"… the same `{k}` by jq", "(for comparison)", "ms", None, peer="jq not on PATH")
+                table.add(f"… the same `{mine}` by jq", "(for comparison)", "ms", None, peer="jq not on PATH")
 
     # one appended article, big archive and the small ingest archive
     extra_dir = work / "append-articles"
@@ -688,9 +693,11 @@ def main(argv=None) -> int:
             rss.append(m)
         app[name] = stats(walls)
         peak[f"append ({name})"] = max(rss)
-    table.add(f"append one article, {n}", "≤ 100 ms beyond start, independent of size", "ms", app["big"],
+    table.add(f"append one article, {n}", "≤ 60 ms beyond start, independent of size", "ms", app["big"],
               peer=f"{articles:,}-record archive: {ms(app['small']['median'])}",
-              ratio=f"{app['big']['median'] / app['small']['median']:.2f}×", met=app["big"]["median"] <= 0.100)
+              ratio=f"{app['big']['median'] / app['small']['median']:.2f}×", met=app["big"]["median"] <= 0.060)
+
+    cold_append_row(table, rel, big, gen, args.runs, start, n)
 
     # a whole archive streamed
     log("streaming the whole archive")
